@@ -1,0 +1,145 @@
+"""Fixtures for the whole suite, and how a missing tool is reported.
+
+The suite runs twice, on SQLite and on PostgreSQL (scripts/test). Tests that need Chromium or
+the Nu Html Checker skip with a loud message when the tool is missing, except under CI=true,
+where a missing tool fails the run: CI proves everything or nothing.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+from pathlib import Path
+from typing import Any
+
+import pytest
+from django.test import Client
+
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+ROOT = Path(__file__).resolve().parent
+SHARED = ROOT.parent / "shared"
+ARTIFACTS = ROOT / "artifacts"
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+                  "--disable-component-update", "--no-first-run", "--disable-sync"]
+VNU_JAR = ROOT / ".cache/vnu/node_modules/vnu-jar/build/dist/vnu.jar"
+_missing_tools: set[str] = set()
+
+
+def require_tool(name: str, available: bool, how: str) -> None:
+    """Skip (or, under CI=true, fail) a test whose tool is missing, saying which and how to get it."""
+    if available:
+        return
+    _missing_tools.add(f"{name}: {how}")
+    message = f"MISSING TOOL {name} ({how})"
+    if os.environ.get("CI") == "true":
+        pytest.fail(message + "; CI=true does not allow skipping", pytrace=False)
+    pytest.skip(message)
+
+
+def shared_data(relative: str) -> Path:
+    """A path under ../shared/data; skips (fails under CI) when the folder is absent."""
+    path = SHARED / "data" / relative
+    require_tool("../shared/data", path.exists(), f"test material expected at {path}")
+    return path
+
+
+def pytest_terminal_summary(terminalreporter: Any) -> None:
+    if _missing_tools:
+        terminalreporter.section("MISSING TOOLS: these tests were skipped", sep="!", red=True)
+        for line in sorted(_missing_tools):
+            terminalreporter.line(f"  {line}", red=True)
+
+
+def pytest_report_header() -> str:
+    from django.conf import settings
+
+    engine = settings.DATABASES["default"]["ENGINE"].rsplit(".", 1)[-1]
+    return f"masthead: database {engine}"
+
+
+@pytest.fixture(scope="session")
+def browser_type_launch_args(browser_type_launch_args: dict[str, Any]) -> dict[str, Any]:
+    require_tool("chromium", CHROMIUM.exists(), "apt-get install chromium")
+    return {**browser_type_launch_args, "executable_path": str(CHROMIUM), "args": CHROMIUM_FLAGS}
+
+
+@pytest.fixture(scope="session")
+def vnu_command() -> list[str]:
+    java = shutil.which("java")
+    require_tool("java", java is not None, "apt-get install default-jre-headless")
+    require_tool("vnu-jar", VNU_JAR.exists(), "npm install --ignore-scripts vnu-jar (scripts/test-deps)")
+    return [str(java), "-jar", str(VNU_JAR), "--errors-only", "--format", "text", "--stdout"]
+
+
+@pytest.fixture(autouse=True)
+def _media_root(settings: Any, tmp_path: Path) -> None:
+    settings.MEDIA_ROOT = tmp_path / "media"
+
+
+@pytest.fixture(autouse=True)
+def _fresh_cache() -> Any:
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()
+
+
+@pytest.fixture
+def member(db: Any) -> Any:
+    from masthead.accounts.tests.factories import MemberFactory
+
+    return MemberFactory(handle="reader_one", display_name="Reader One")
+
+
+@pytest.fixture
+def other_member(db: Any) -> Any:
+    from masthead.accounts.tests.factories import MemberFactory
+
+    return MemberFactory(handle="reader_two", display_name="Reader Two")
+
+
+@pytest.fixture
+def section(db: Any) -> Any:
+    from masthead.channels.tests.factories import ChannelFactory, SectionFactory
+
+    channel = ChannelFactory(slug="globallead", name="Global Lead")
+    return SectionFactory(channel=channel, slug="politics", name="Politics")
+
+
+@pytest.fixture
+def channel(section: Any) -> Any:
+    return section.channel
+
+
+@pytest.fixture
+def curator(db: Any, channel: Any) -> Any:
+    from masthead.accounts.tests.factories import MemberFactory
+    from masthead.channels.models import ChannelRole
+
+    user = MemberFactory(handle="curator_one", display_name="Curator One")
+    ChannelRole.objects.create(channel=channel, user=user, role=ChannelRole.Role.CURATOR)
+    return user
+
+
+@pytest.fixture
+def story(section: Any) -> Any:
+    from masthead.stories.tests.factories import StoryFactory
+
+    return StoryFactory(section=section)
+
+
+@pytest.fixture
+def member_client(member: Any) -> Client:
+    client = Client()
+    client.force_login(member)
+    return client
+
+
+@pytest.fixture
+def curator_client(curator: Any) -> Client:
+    client = Client()
+    client.force_login(curator)
+    return client

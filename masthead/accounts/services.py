@@ -1,0 +1,54 @@
+"""Writes for members: accounts and profiles."""
+
+from __future__ import annotations
+
+from allauth.account.models import EmailAddress
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from .models import Profile, User
+from .validators import normalize_display_name, validate_display_name
+
+
+def handle_is_taken(handle: str, *, exclude_user_id: int | None = None) -> bool:
+    taken = Profile.objects.filter(handle__lower=handle.lower())
+    if exclude_user_id is not None:
+        taken = taken.exclude(user_id=exclude_user_id)
+    return taken.exists()
+
+
+@transaction.atomic
+def profile_create(*, user: User, handle: str, display_name: str) -> Profile:
+    display_name = normalize_display_name(display_name)
+    validate_display_name(display_name)
+    if handle_is_taken(handle):
+        raise ValidationError({"handle": _("That handle is taken.")}, code="taken")
+    profile = Profile(user=user, handle=handle, display_name=display_name)
+    profile.full_clean(validate_constraints=False)
+    profile.save()
+    return profile
+
+
+@transaction.atomic
+def profile_update(*, actor: User, profile: Profile, display_name: str, bio: str) -> Profile:
+    if actor.pk != profile.user_id and not actor.is_staff:
+        raise PermissionError(_("Only the member can change their profile."))
+    display_name = normalize_display_name(display_name)
+    validate_display_name(display_name)
+    profile.display_name = display_name
+    profile.bio = bio.strip()
+    profile.full_clean(validate_constraints=False)
+    profile.save(update_fields=["display_name", "bio"])
+    return profile
+
+
+@transaction.atomic
+def member_create(
+    *, email: str, password: str | None, handle: str, display_name: str, verified: bool = True,
+) -> User:
+    """A member with a confirmed (or not) e-mail address and a profile: demo and tests."""
+    user = User.objects.create_user(email=email, password=password)
+    EmailAddress.objects.create(user=user, email=user.email, primary=True, verified=verified)
+    profile_create(user=user, handle=handle, display_name=display_name)
+    return user

@@ -1,0 +1,32 @@
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from django.core.cache import cache
+from django.http import HttpRequest
+
+NAV_CACHE_KEY = "channels:nav:v1"
+NAV_CACHE_SECONDS = 300  # a new channel appears in every page's navigation within this time
+
+
+@dataclass(frozen=True)
+class NavChannel:
+    name: str
+    url: str
+
+
+def nav_channels() -> list[NavChannel]:
+    """The channels in the site navigation; read from the cache, not the database, per page."""
+    from .models import Channel
+
+    channels = cache.get(NAV_CACHE_KEY)
+    if channels is None:
+        channels = [NavChannel(name=c.name, url=c.get_absolute_url())
+                    for c in Channel.objects.only("slug", "name").order_by("name")]
+        cache.set(NAV_CACHE_KEY, channels, NAV_CACHE_SECONDS)
+    return channels
+
+
+def navigation(request: HttpRequest) -> dict[str, Callable[[], list[NavChannel]]]:
+    return {"nav_channels": nav_channels}

@@ -1,0 +1,54 @@
+"""Reads about channels, and the permission questions every app asks of them."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db.models import QuerySet
+from django.shortcuts import get_object_or_404
+
+from .models import Channel, ChannelRole, Section
+
+CURATING_ROLES = (ChannelRole.Role.OWNER, ChannelRole.Role.CURATOR)
+
+
+def channel_list() -> QuerySet[Channel]:
+    return Channel.objects.prefetch_related("sections")
+
+
+def channel_get(slug: str) -> Channel:
+    return get_object_or_404(Channel.objects.prefetch_related("sections"), slug=slug)
+
+
+def section_get(channel: Channel, slug: str) -> Section:
+    return get_object_or_404(Section.objects.select_related("channel"), channel=channel, slug=slug)
+
+
+def roles_of(user: Any, channel_id: int) -> set[str]:
+    if not getattr(user, "is_authenticated", False):
+        return set()
+    return set(ChannelRole.objects.filter(user=user, channel_id=channel_id)
+               .values_list("role", flat=True))
+
+
+def can_curate(user: Any, channel_id: int) -> bool:
+    """Owners and curators of the channel, and site staff, write and curate its stories."""
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
+        return False
+    if user.is_staff:
+        return True
+    return ChannelRole.objects.filter(user=user, channel_id=channel_id,
+                                      role__in=CURATING_ROLES).exists()
+
+
+def can_moderate(user: Any, channel_id: int) -> bool:
+    """Who hides and restores comments in the channel: for now, those who curate it."""
+    return can_curate(user, channel_id)
+
+
+def channels_curated_by(user: Any) -> QuerySet[Channel]:
+    if not getattr(user, "is_authenticated", False):
+        return Channel.objects.none()
+    if user.is_staff:
+        return Channel.objects.all()
+    return Channel.objects.filter(roles__user=user, roles__role__in=CURATING_ROLES).distinct()

@@ -1,0 +1,66 @@
+"""Writes for channels, sections and roles."""
+
+from __future__ import annotations
+
+from django.core.exceptions import PermissionDenied
+from django.core.cache import cache
+from django.db import transaction
+from django.utils.translation import gettext as _
+
+from masthead.accounts.models import User
+
+from .context_processors import NAV_CACHE_KEY
+from .models import Channel, ChannelRole, Section
+
+
+def _require_admin(actor: User | None) -> None:
+    # actor None is the operator at the command line (masthead createchannel, the demo loader)
+    if actor is not None and not actor.is_staff:
+        raise PermissionDenied(_("Only site admins create channels and sections."))
+
+
+@transaction.atomic
+def channel_create(
+    *, actor: User | None, slug: str, name: str, tagline: str = "", description: str = "",
+    owner: User | None = None,
+) -> Channel:
+    _require_admin(actor)
+    channel = Channel(slug=slug, name=name, tagline=tagline, description=description)
+    channel.full_clean()
+    channel.save()
+    if owner is not None:
+        ChannelRole.objects.create(channel=channel, user=owner, role=ChannelRole.Role.OWNER)
+    transaction.on_commit(lambda: cache.delete(NAV_CACHE_KEY))
+    return channel
+
+
+@transaction.atomic
+def section_create(*, actor: User | None, channel: Channel, slug: str, name: str,
+                   position: int = 0) -> Section:
+    _require_admin(actor)
+    section = Section(channel=channel, slug=slug, name=name, position=position)
+    section.full_clean()
+    section.save()
+    return section
+
+
+@transaction.atomic
+def role_grant(*, actor: User | None, channel: Channel, user: User, role: str) -> ChannelRole:
+    """Admins grant any role; an owner of the channel appoints its curators."""
+    if actor is not None and not actor.is_staff:
+        is_owner = ChannelRole.objects.filter(channel=channel, user=actor,
+                                              role=ChannelRole.Role.OWNER).exists()
+        if not (is_owner and role == ChannelRole.Role.CURATOR):
+            raise PermissionDenied(_("Only the channel's owner appoints curators."))
+    grant, _created = ChannelRole.objects.get_or_create(channel=channel, user=user, role=role)
+    return grant
+
+
+@transaction.atomic
+def role_revoke(*, actor: User | None, channel: Channel, user: User, role: str) -> None:
+    if actor is not None and not actor.is_staff:
+        is_owner = ChannelRole.objects.filter(channel=channel, user=actor,
+                                              role=ChannelRole.Role.OWNER).exists()
+        if not (is_owner and role == ChannelRole.Role.CURATOR):
+            raise PermissionDenied(_("Only the channel's owner removes curators."))
+    ChannelRole.objects.filter(channel=channel, user=user, role=role).delete()

@@ -1,0 +1,103 @@
+"""Everything that came from outside or from a member is HTML we did not write.
+
+Two policies, each a single nh3 cleaner built once:
+
+- story bodies: the structure a news article needs (paragraphs, subheadings, quotes, lists,
+  links, emphasis) and nothing that executes, loads, or styles;
+- comments: a Markdown subset rendered to HTML, then cleaned with a narrower policy.
+
+The output of these functions is the only HTML Masthead marks safe in templates.
+"""
+
+from __future__ import annotations
+
+from functools import cache
+
+import nh3
+from markdown_it import MarkdownIt
+from markupsafe import Markup
+
+URL_SCHEMES = {"http", "https", "mailto"}
+
+STORY_TAGS = {
+    "p", "h2", "h3", "h4", "blockquote", "ul", "ol", "li", "a", "strong", "em", "b", "i",
+    "code", "pre", "br", "hr", "cite", "q", "sup", "sub", "abbr", "s",
+}
+STORY_ATTRIBUTES = {"a": {"href", "title"}, "abbr": {"title"}, "q": {"cite"}, "blockquote": {"cite"}}
+
+COMMENT_TAGS = {"p", "a", "strong", "em", "code", "pre", "blockquote", "ul", "ol", "li", "br"}
+COMMENT_ATTRIBUTES = {"a": {"href"}}
+
+# Content of these tags is dropped, not unwrapped: their text is not prose.
+DROP_WITH_CONTENT = {"script", "style", "template", "noscript", "iframe", "object", "embed",
+                     "svg", "math", "title", "textarea", "select", "noembed", "noframes", "xmp"}
+
+
+@cache
+def _story_cleaner() -> nh3.Cleaner:
+    return nh3.Cleaner(
+        tags=STORY_TAGS,
+        clean_content_tags=DROP_WITH_CONTENT,
+        attributes=STORY_ATTRIBUTES,
+        url_schemes=URL_SCHEMES,
+        link_rel="noopener noreferrer",
+        strip_comments=True,
+    )
+
+
+@cache
+def _comment_cleaner() -> nh3.Cleaner:
+    return nh3.Cleaner(
+        tags=COMMENT_TAGS,
+        clean_content_tags=DROP_WITH_CONTENT,
+        attributes=COMMENT_ATTRIBUTES,
+        url_schemes=URL_SCHEMES,
+        # Members' links earn no search-engine credit and cannot reach back to this page.
+        link_rel="nofollow ugc noopener noreferrer",
+        strip_comments=True,
+    )
+
+
+def clean_story_html(html: str) -> str:
+    """Story body HTML reduced to Masthead's article structure."""
+    return _story_cleaner().clean(html).strip()
+
+
+@cache
+def _story_markdown() -> MarkdownIt:
+    md = MarkdownIt("commonmark", {"html": False, "linkify": True, "typographer": False})
+    md.enable("linkify")
+    md.disable(["image", "table"], ignoreInvalid=True)
+    return md
+
+
+def story_body_from_input(text: str) -> str:
+    """A curator's body text as clean HTML: HTML is cleaned as it is, anything else is read
+    as Markdown (## subheading, > quote, lists, links) and then cleaned."""
+    if nh3.is_html(text):
+        return clean_story_html(text)
+    html = _story_markdown().render(text)
+    # A story's h1 is its headline; the body's top heading level is h2.
+    html = html.replace("<h1>", "<h2>").replace("</h1>", "</h2>")
+    return clean_story_html(html)
+
+
+@cache
+def _comment_markdown() -> MarkdownIt:
+    # The subset: paragraphs, emphasis, links (also bare URLs), inline code and code blocks,
+    # quotes and lists. No raw HTML, images, headings, tables or rules: a comment is prose.
+    md = MarkdownIt("commonmark", {"html": False, "linkify": True, "breaks": True})
+    md.enable("linkify")
+    md.disable(["image", "heading", "lheading", "hr", "html_block", "html_inline", "table"],
+               ignoreInvalid=True)
+    return md
+
+
+def render_comment_markdown(text: str) -> str:
+    """A comment's Markdown as sanitized HTML, ready to store."""
+    return _comment_cleaner().clean(_comment_markdown().render(text)).strip()
+
+
+def trusted(html: str) -> Markup:
+    """Mark HTML safe for templates. Only for the output of the cleaners above."""
+    return Markup(html)  # noqa: S704 - callers pass cleaned HTML only

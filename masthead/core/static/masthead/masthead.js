@@ -1,0 +1,33 @@
+// Masthead's only script of its own: small behaviours around htmx swaps. Every page works
+// without it; htmx and this file only save a page load.
+(function () {
+  "use strict";
+
+  // A form opened in a comment's slot closes with its Cancel link, without leaving the page.
+  document.addEventListener("click", function (event) {
+    var link = event.target.closest("[data-close-slot]");
+    if (!link) return;
+    var slot = link.closest(".comment-slot");
+    if (!slot) return;
+    event.preventDefault();
+    var comment = slot.closest(".comment");
+    slot.replaceChildren();
+    if (comment) comment.focus();
+  });
+
+  document.addEventListener("htmx:afterSwap", function (event) {
+    var target = event.detail.target;
+    // A new comment or reply: bring it into view and give it focus for screen readers.
+    if (target.id === "threads" || /^thread-\d+-comments$/.test(target.id)) {
+      var comments = target.querySelectorAll(".comment");
+      var last = comments[comments.length - 1];
+      if (last) { last.focus({ preventScroll: true }); last.scrollIntoView({ block: "nearest" }); }
+      return;
+    }
+    // A form opened in a slot: put the cursor in its first field.
+    if (target.classList.contains("comment-slot")) {
+      var field = target.querySelector("textarea, input:not([type=hidden])");
+      if (field) field.focus();
+    }
+  });
+})();

@@ -1,0 +1,47 @@
+from __future__ import annotations
+
+import secrets
+from typing import Any
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from .models import COMMENT_MAX_LENGTH, CommentReport
+
+
+def new_client_token() -> str:
+    return secrets.token_urlsafe(16)
+
+
+class CommentForm(forms.Form):
+    body = forms.CharField(
+        label=_("Your comment"),
+        # The service enforces the limit with a message that says how long the text is;
+        # the form lets overlong text through so none of it is lost on the way there.
+        strip=False,
+        widget=forms.Textarea(attrs={"rows": 4, "maxlength": COMMENT_MAX_LENGTH}),
+        error_messages={"required": _("Write something before posting.")},
+        help_text=_("Markdown: *emphasis*, **strong**, [links](https://example.com), > quotes, "
+                    "lists and `code`."),
+    )
+    parent = forms.IntegerField(required=False, widget=forms.HiddenInput, min_value=1)
+    client_token = forms.CharField(required=False, max_length=64, widget=forms.HiddenInput)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if not self.is_bound:
+            self.initial.setdefault("client_token", new_client_token())
+
+
+class CommentEditForm(forms.Form):
+    body = forms.CharField(label=_("Your comment"), strip=False,
+                           widget=forms.Textarea(attrs={"rows": 4, "maxlength": COMMENT_MAX_LENGTH}),
+                           error_messages={"required": _("Write something before saving.")})
+
+
+class ReportForm(forms.Form):
+    reason = forms.ChoiceField(label=_("What is wrong with it?"),
+                               choices=CommentReport.Reason.choices, widget=forms.RadioSelect)
+    note = forms.CharField(label=_("Details (optional, required for “Something else”)"),
+                           required=False, max_length=500,
+                           widget=forms.Textarea(attrs={"rows": 3}))

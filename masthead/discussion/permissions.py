@@ -1,0 +1,70 @@
+"""Who may do what to a comment, decided without a query per comment.
+
+A story page asks these questions for every comment it shows; the moderator question is
+answered once per page (``CommentPolicy.for_viewer``) and the rest is arithmetic.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.utils import timezone
+
+from masthead.channels.selectors import can_moderate
+
+from .models import COMMENT_EDIT_WINDOW, Comment
+
+
+@dataclass(frozen=True)
+class CommentPolicy:
+    viewer_id: int | None
+    is_member: bool
+    is_moderator: bool
+    now: dt.datetime = field(default_factory=timezone.now)
+
+    @classmethod
+    def for_viewer(cls, viewer: Any, channel_id: int) -> CommentPolicy:
+        member = bool(getattr(viewer, "is_authenticated", False) and viewer.is_active)
+        return cls(viewer_id=viewer.pk if member else None, is_member=member,
+                   is_moderator=member and can_moderate(viewer, channel_id))
+
+    def is_author(self, comment: Comment) -> bool:
+        return self.viewer_id is not None and comment.author_id == self.viewer_id
+
+    def within_edit_window(self, comment: Comment) -> bool:
+        return self.now - comment.created_at <= COMMENT_EDIT_WINDOW
+
+    def can_reply(self, comment: Comment) -> bool:
+        return (self.is_member and comment.status == Comment.Status.VISIBLE
+                and not comment.is_deleted)
+
+    def can_edit(self, comment: Comment) -> bool:
+        if comment.is_deleted or not self.is_member:
+            return False
+        if self.is_moderator:
+            return True
+        return (self.is_author(comment) and comment.status == Comment.Status.VISIBLE
+                and self.within_edit_window(comment))
+
+    def can_delete(self, comment: Comment) -> bool:
+        return self.is_author(comment) and not comment.is_deleted
+
+    def can_hide(self, comment: Comment) -> bool:
+        return self.is_moderator and comment.status != Comment.Status.HIDDEN
+
+    def can_restore(self, comment: Comment) -> bool:
+        return self.is_moderator and comment.status == Comment.Status.HIDDEN
+
+    def can_report(self, comment: Comment) -> bool:
+        return (self.is_member and not self.is_author(comment) and not comment.is_deleted
+                and comment.status == Comment.Status.VISIBLE)
+
+    def shows_body(self, comment: Comment) -> bool:
+        """Hidden text is kept for moderators to judge; others see a notice in its place."""
+        if comment.is_deleted or comment.status == Comment.Status.REMOVED:
+            return False
+        if comment.status == Comment.Status.HIDDEN:
+            return self.is_moderator
+        return True

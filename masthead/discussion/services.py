@@ -1,0 +1,190 @@
+"""Writes for comments. Each public function checks the actor's right first, then writes.
+
+Numbers are allocated under a lock on the story's row (SELECT ... FOR UPDATE on PostgreSQL;
+on SQLite every write transaction already holds the database's single write lock, because
+transactions begin IMMEDIATE). Everything that changes what a story page shows bumps the
+story's revision and, after commit, drops its cached page.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError, transaction
+from django.db.models import F
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from masthead.accounts.models import Profile, User
+from masthead.channels.selectors import can_moderate
+from masthead.core import pagecache
+from masthead.core.sanitize import render_comment_markdown
+from masthead.stories.models import Story
+
+from .models import COMMENT_EDIT_WINDOW, COMMENT_MAX_LENGTH, Comment, CommentReport
+from .permissions import CommentPolicy
+
+CLIENT_TOKEN_MAX_LENGTH = 64
+
+
+def _story_changed(story: Story, *, comments_delta: int = 0, **extra: Any) -> None:
+    Story.objects.filter(pk=story.pk).update(
+        revision=F("revision") + 1, comment_count=F("comment_count") + comments_delta, **extra)
+    transaction.on_commit(lambda: pagecache.invalidate_story(story))
+
+
+def _render_body(body: str) -> tuple[str, str]:
+    body = body.strip()
+    if not body:
+        raise ValidationError({"body": _("Write something before posting.")}, code="empty")
+    if len(body) > COMMENT_MAX_LENGTH:
+        raise ValidationError(
+            {"body": _("A comment is at most %(max)s characters; this one has %(count)s.")
+             % {"max": COMMENT_MAX_LENGTH, "count": len(body)}}, code="too_long")
+    html = render_comment_markdown(body)
+    if not html.replace("<p>", "").replace("</p>", "").strip():
+        raise ValidationError({"body": _("This comment has no visible text.")}, code="empty")
+    return body, html
+
+
+def check_can_comment(actor: User, story: Story) -> None:
+    if not actor.is_authenticated or not actor.is_active:
+        raise PermissionDenied(_("Log in to comment."))
+    if not Profile.objects.filter(user=actor).exists():
+        raise PermissionDenied(_("Choose a handle and display name before commenting."))
+    if not story.is_live():
+        raise PermissionDenied(_("This story is not open for comments."))
+    if not story.comments_open:
+        raise PermissionDenied(_("Comments on this story are closed."))
+
+
+@transaction.atomic
+def comment_create(
+    *, actor: User, story: Story, body: str, parent: Comment | None = None,
+    client_token: str = "", created_at: dt.datetime | None = None,
+) -> tuple[Comment, bool]:
+    """Post a comment or a reply. Returns (comment, created); a resubmitted form (same
+    ``client_token``) returns the comment the first submission made, with created False.
+
+    ``created_at`` is for importers and the demo, which bring comments with their own time.
+    """
+    check_can_comment(actor, story)
+    source, html = _render_body(body)
+    client_token = client_token[:CLIENT_TOKEN_MAX_LENGTH]
+    if parent is not None and parent.story_id != story.pk:
+        raise ValidationError(_("That comment belongs to another story."), code="parent")
+
+    locked = Story.objects.select_for_update().only("id", "thread_count").get(pk=story.pk)
+    if client_token:
+        earlier = Comment.objects.filter(author=actor, client_token=client_token).first()
+        if earlier is not None:
+            return earlier, False
+    if parent is None:
+        thread, position = locked.thread_count + 1, 1
+        _story_changed(story, comments_delta=1, thread_count=thread)
+    else:
+        parent = Comment.objects.get(pk=parent.pk)
+        if parent.status != Comment.Status.VISIBLE or parent.is_deleted:
+            raise ValidationError(_("That comment can no longer be replied to."), code="parent")
+        root = Comment.objects.only("id", "thread_size").get(
+            story=story, thread=parent.thread, position=1)
+        thread, position = parent.thread, root.thread_size + 1
+        Comment.objects.filter(pk=root.pk).update(thread_size=position)
+        _story_changed(story, comments_delta=1)
+
+    comment = Comment(story=story, author=actor, parent=parent, thread=thread, position=position,
+                      body_source=source, body_html=html, client_token=client_token)
+    try:
+        with transaction.atomic():
+            comment.save()
+            if created_at is not None:
+                Comment.objects.filter(pk=comment.pk).update(created_at=created_at)
+                comment.created_at = created_at
+    except IntegrityError:
+        # Only a duplicate token can collide here: numbers are allocated under the lock.
+        earlier = Comment.objects.filter(author=actor, client_token=client_token).first()
+        if earlier is None:
+            raise
+        transaction.set_rollback(True)
+        return earlier, False
+    return comment, True
+
+
+@transaction.atomic
+def comment_edit(*, actor: User, comment: Comment, body: str) -> Comment:
+    policy = CommentPolicy.for_viewer(actor, comment.story.channel_id)
+    if not policy.can_edit(comment):
+        if policy.is_author(comment) and not comment.is_deleted:
+            raise PermissionDenied(
+                _("Comments can be edited for %(minutes)s minutes after posting.")
+                % {"minutes": int(COMMENT_EDIT_WINDOW.total_seconds() // 60)})
+        raise PermissionDenied(_("You cannot edit this comment."))
+    comment.body_source, comment.body_html = _render_body(body)
+    comment.edited_at = timezone.now()
+    comment.save(update_fields=["body_source", "body_html", "edited_at"])
+    _story_changed(comment.story)
+    return comment
+
+
+@transaction.atomic
+def comment_delete(*, actor: User, comment: Comment) -> Comment:
+    """The author deletes their comment: its text goes, its number stays as a tombstone."""
+    if comment.author_id != actor.pk:
+        raise PermissionDenied(_("Only the author can delete a comment."))
+    if comment.is_deleted:
+        return comment
+    was_counted = comment.status == Comment.Status.VISIBLE
+    comment.deleted_at = timezone.now()
+    comment.body_source = ""
+    comment.body_html = ""
+    comment.save(update_fields=["deleted_at", "body_source", "body_html"])
+    _story_changed(comment.story, comments_delta=-1 if was_counted else 0)
+    return comment
+
+
+def _moderate(actor: User, comment: Comment, status: str) -> Comment:
+    if not can_moderate(actor, comment.story.channel_id):
+        raise PermissionDenied(_("Only the channel's curators can moderate its comments."))
+    if comment.status == status:
+        return comment
+    delta = 0
+    if comment.status == Comment.Status.VISIBLE and not comment.is_deleted:
+        delta = -1
+    elif status == Comment.Status.VISIBLE and not comment.is_deleted:
+        delta = 1
+    comment.status = status
+    comment.moderated_by = actor
+    comment.moderated_at = timezone.now()
+    comment.save(update_fields=["status", "moderated_by", "moderated_at"])
+    _story_changed(comment.story, comments_delta=delta)
+    return comment
+
+
+@transaction.atomic
+def comment_hide(*, actor: User, comment: Comment) -> Comment:
+    return _moderate(actor, comment, Comment.Status.HIDDEN)
+
+
+@transaction.atomic
+def comment_restore(*, actor: User, comment: Comment) -> Comment:
+    return _moderate(actor, comment, Comment.Status.VISIBLE)
+
+
+@transaction.atomic
+def comment_report(*, actor: User, comment: Comment, reason: str, note: str = "") -> CommentReport:
+    """A member reports a comment; reporting it again updates the member's one report."""
+    if not actor.is_authenticated or not actor.is_active:
+        raise PermissionDenied(_("Log in to report a comment."))
+    if comment.author_id == actor.pk:
+        raise ValidationError(_("You cannot report your own comment."), code="own")
+    if reason not in CommentReport.Reason.values:
+        raise ValidationError({"reason": _("Choose a reason.")}, code="reason")
+    note = note.strip()
+    if reason == CommentReport.Reason.OTHER and not note:
+        raise ValidationError({"note": _("Say what is wrong with this comment.")}, code="note")
+    report, _created = CommentReport.objects.update_or_create(
+        comment=comment, reporter=actor, defaults={"reason": reason, "note": note})
+    report.full_clean()
+    return report

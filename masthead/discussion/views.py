@@ -1,0 +1,228 @@
+"""Comment actions. Each works as a plain form post (redirect back to the story) and, when
+htmx made the request, answers with the fragment to swap into the page."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase
+from django.shortcuts import redirect, render
+from django.utils.html import format_html
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST
+
+from masthead.core import ratelimit
+from masthead.stories.models import Story
+from masthead.stories.selectors import story_get_by_public_id
+
+from . import selectors, services
+from .forms import CommentEditForm, CommentForm, ReportForm
+from .models import Comment
+from .permissions import CommentPolicy
+
+UNPROCESSABLE = 422  # the form came back with errors; the page shows them with the text kept
+
+
+def _story_or_404(public_id: str) -> Story:
+    story = story_get_by_public_id(public_id)
+    if story is None or not story.is_live():
+        raise Http404(_("No such story."))
+    return story
+
+
+def _back_to(comment: Comment) -> HttpResponseBase:
+    return redirect(f"{comment.story.get_absolute_url()}#{comment.anchor}", permanent=False)
+
+
+def _apply_errors(form: Any, error: ValidationError) -> None:
+    if hasattr(error, "error_dict"):
+        for field, errors in error.error_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, error)
+
+
+def _auto_id(parent_key: str) -> str:
+    # A reply form sits on the page beside the main form: its fields need ids of their own.
+    return f"reply{parent_key}_%s" if parent_key.isdigit() else "id_%s"
+
+
+def _comment_fragment(request: HttpRequest, comment: Comment, **extra: Any) -> HttpResponse:
+    policy = CommentPolicy.for_viewer(request.user, comment.story.channel_id)
+    return render(request, "discussion/fragments/comment.html",
+                  {"comment": comment, "story": comment.story, "policy": policy, **extra})
+
+
+def _form_page(request: HttpRequest, *, story: Story, form: Any, parent: Comment | None,
+               status: int = 200, headers: dict[str, str] | None = None) -> HttpResponse:
+    """The comment form on a page of its own: replying without JavaScript, or a rejected post."""
+    template = ("discussion/fragments/comment_form.html" if request.htmx  # type: ignore[attr-defined]
+                else "discussion/comment_form_page.html")
+    response = render(request, template, {"story": story, "form": form, "parent": parent},
+                      status=status)
+    for name, value in (headers or {}).items():
+        response[name] = value
+    return response
+
+
+@require_POST
+@login_required
+def comment_post(request: HttpRequest, public_id: str) -> HttpResponseBase:
+    story = _story_or_404(public_id)
+    parent_key = request.POST.get("parent", "")
+    form_id = f"reply-form-{parent_key}" if parent_key.isdigit() else "comment-form"
+    form = CommentForm(request.POST, auto_id=_auto_id(parent_key))
+    parent: Comment | None = None
+    status, headers = UNPROCESSABLE, {}
+    if form.is_valid():
+        parent_id = form.cleaned_data["parent"]
+        if parent_id:
+            parent = (Comment.objects.select_related("author__profile")
+                      .filter(story=story, pk=parent_id).first())
+            if parent is None:
+                form.add_error(None, _("The comment you replied to is not on this story."))
+    if form.is_valid():
+        try:
+            ratelimit.check("comment", request=request, user_id=request.user.pk)
+            comment, created = services.comment_create(
+                actor=request.user,  # type: ignore[arg-type]
+                story=story, parent=parent, body=form.cleaned_data["body"],
+                client_token=form.cleaned_data["client_token"])
+        except ratelimit.RateLimited as limited:
+            form.add_error(None, str(limited))
+            status, headers = 429, {"Retry-After": str(limited.retry_after)}
+        except ValidationError as error:
+            _apply_errors(form, error)
+        except PermissionDenied as denied:
+            form.add_error(None, str(denied))
+            status = 403
+        else:
+            if not request.htmx:  # type: ignore[attr-defined]
+                return _back_to(comment)
+            if not created:
+                return HttpResponse(status=204)  # a double submit: the first one is on the page
+            story.refresh_from_db(fields=["comment_count"])
+            comment.reply_to = parent if parent and parent.is_reply else None  # type: ignore[attr-defined]
+            return _comment_fragment(request, comment, new=True, fresh_form=CommentForm())
+    if request.htmx:  # type: ignore[attr-defined]
+        headers["HX-Retarget"] = f"#{form_id}"
+        headers["HX-Reswap"] = "outerHTML"
+    return _form_page(request, story=story, form=form, parent=parent, status=status,
+                      headers=headers)
+
+
+@login_required
+def comment_reply(request: HttpRequest, pk: int) -> HttpResponseBase:
+    """The reply form: inline under the comment with htmx, a page of its own without."""
+    parent = selectors.comment_get(pk)
+    story = parent.story
+    if not story.is_live():
+        raise Http404(_("No such story."))
+    policy = CommentPolicy.for_viewer(request.user, story.channel_id)
+    if not policy.can_reply(parent):
+        raise PermissionDenied(_("This comment can no longer be replied to."))
+    form = CommentForm(initial={"parent": parent.pk}, auto_id=_auto_id(str(parent.pk)))
+    return _form_page(request, story=story, form=form, parent=parent)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def comment_edit(request: HttpRequest, pk: int) -> HttpResponseBase:
+    comment = selectors.comment_get(pk)
+    policy = CommentPolicy.for_viewer(request.user, comment.story.channel_id)
+    form = CommentEditForm(request.POST or None, initial={"body": comment.body_source})
+    status = 200
+    if request.method == "POST":
+        status = UNPROCESSABLE
+        if form.is_valid():
+            try:
+                ratelimit.check("comment", request=request, user_id=request.user.pk)
+                services.comment_edit(actor=request.user,  # type: ignore[arg-type]
+                                      comment=comment, body=form.cleaned_data["body"])
+            except ratelimit.RateLimited as limited:
+                form.add_error(None, str(limited))
+                status = 429
+            except ValidationError as error:
+                _apply_errors(form, error)
+            except PermissionDenied as denied:
+                form.add_error(None, str(denied))
+                status = 403
+            else:
+                if request.htmx:  # type: ignore[attr-defined]
+                    return _comment_fragment(request, comment)
+                return _back_to(comment)
+    elif not policy.can_edit(comment):
+        form.add_error(None, _("Comments can be edited for 15 minutes after posting.")
+                       if policy.is_author(comment) else _("You cannot edit this comment."))
+        status = 403
+    if request.htmx:  # type: ignore[attr-defined]
+        response = render(request, "discussion/fragments/edit_form.html",
+                          {"comment": comment, "story": comment.story, "form": form},
+                          status=status)
+        if request.method == "POST":
+            response["HX-Retarget"] = f"#edit-form-{comment.pk}"
+            response["HX-Reswap"] = "outerHTML"
+        return response
+    return render(request, "discussion/comment_edit_page.html",
+                  {"comment": comment, "story": comment.story, "form": form}, status=status)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def comment_delete(request: HttpRequest, pk: int) -> HttpResponseBase:
+    comment = selectors.comment_get(pk)
+    if request.method == "POST":
+        services.comment_delete(actor=request.user, comment=comment)  # type: ignore[arg-type]
+        if request.htmx:  # type: ignore[attr-defined]
+            return _comment_fragment(request, comment)
+        messages.success(request, _("Your comment is deleted. Its number stays in the thread."))
+        return _back_to(comment)
+    if comment.author_id != request.user.pk:
+        raise PermissionDenied(_("Only the author can delete a comment."))
+    return render(request, "discussion/comment_delete_page.html",
+                  {"comment": comment, "story": comment.story})
+
+
+@require_POST
+@login_required
+def comment_moderate(request: HttpRequest, pk: int, action: str) -> HttpResponseBase:
+    comment = selectors.comment_get(pk)
+    service = {"hide": services.comment_hide, "restore": services.comment_restore}[action]
+    service(actor=request.user, comment=comment)  # type: ignore[arg-type]
+    if request.htmx:  # type: ignore[attr-defined]
+        return _comment_fragment(request, comment)
+    return _back_to(comment)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def comment_report(request: HttpRequest, pk: int) -> HttpResponseBase:
+    comment = selectors.comment_get(pk)
+    form = ReportForm(request.POST or None)
+    status = 200
+    if request.method == "POST":
+        status = UNPROCESSABLE
+        if form.is_valid():
+            try:
+                ratelimit.check("report", request=request, user_id=request.user.pk)
+                services.comment_report(actor=request.user,  # type: ignore[arg-type]
+                                        comment=comment, **form.cleaned_data)
+            except ratelimit.RateLimited as limited:
+                form.add_error(None, str(limited))
+                status = 429
+            except ValidationError as error:
+                _apply_errors(form, error)
+            else:
+                notice = _("Thank you. The channel's moderators will look at this comment.")
+                if request.htmx:  # type: ignore[attr-defined]
+                    return HttpResponse(format_html('<p class="notice" role="status">{}</p>',
+                                                    notice))
+                messages.success(request, notice)
+                return _back_to(comment)
+    template = ("discussion/fragments/report_form.html" if request.htmx  # type: ignore[attr-defined]
+                else "discussion/comment_report_page.html")
+    return render(request, template, {"comment": comment, "story": comment.story, "form": form},
+                  status=status)

@@ -1,0 +1,18 @@
+from django.urls import path, re_path
+
+from masthead.core.public_id import PUBLIC_ID_PATTERN
+
+from . import views
+
+app_name = "pages"
+
+SLUG = r"[a-z0-9]+(?:-[a-z0-9]+)*"
+urlpatterns = [
+    path("", views.front, name="front"),
+    re_path(r"^@(?P<handle>[A-Za-z0-9_]{1,30})$", views.profile, name="profile"),
+    re_path(rf"^(?P<channel>{SLUG})/$", views.channel, name="channel"),
+    re_path(rf"^(?P<channel>{SLUG})/(?P<section>{SLUG})/$", views.section, name="section"),
+    # The slug is whatever precedes the last 22 characters; an id alone also finds the story.
+    re_path(rf"^(?P<channel>{SLUG})/(?P<section>{SLUG})/(?:(?P<slug>[^/]*)-)?"
+            rf"(?P<public_id>{PUBLIC_ID_PATTERN})/$", views.story, name="story"),
+]

@@ -1,0 +1,167 @@
+from __future__ import annotations
+
+import uuid
+from pathlib import PurePath
+from typing import ClassVar
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models import Q
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from masthead.channels.models import Channel, Section
+from masthead.core import public_id
+from masthead.core.timefmt import zone_names
+
+HEADLINE_MAX_LENGTH = 300
+SLUG_MAX_LENGTH = 120  # long enough for a headline's words, short enough for a shared link
+
+
+def validate_time_zone(value: str) -> None:
+    if value not in zone_names():
+        raise ValidationError(_("“%(zone)s” is not a time zone name such as America/Los_Angeles."),
+                              code="time_zone", params={"zone": value})
+
+
+def lead_image_path(story: Story, filename: str) -> str:
+    # Uploaded names are the uploader's; stored names are ours.
+    suffix = PurePath(filename).suffix.lower()
+    return f"stories/{timezone.now():%Y/%m}/{uuid.uuid4().hex}{suffix}"
+
+
+class Source(models.Model):
+    """A publisher whose articles channels curate, identified by its domain."""
+
+    name = models.CharField(_("publisher"), max_length=200)
+    domain = models.CharField(_("domain"), max_length=253, unique=True)
+
+    class Meta:
+        ordering = ("name",)
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.domain})"
+
+
+class StoryQuerySet(models.QuerySet["Story"]):
+    def published(self, now: timezone.datetime | None = None) -> StoryQuerySet:
+        """What readers see: published, or scheduled and due."""
+        now = now or timezone.now()
+        return self.filter(status__in=Story.LIVE_STATUSES, published_at__lte=now)
+
+    def newest_first(self) -> StoryQuerySet:
+        return self.order_by("-published_at", "-id")
+
+
+class Story(models.Model):
+    class Kind(models.TextChoices):
+        ORIGINAL = "original", _("original")
+        CURATED = "curated", _("curated")
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("draft")
+        SCHEDULED = "scheduled", _("scheduled")
+        PUBLISHED = "published", _("published")
+        WITHDRAWN = "withdrawn", _("withdrawn")
+
+    LIVE_STATUSES = (Status.PUBLISHED, Status.SCHEDULED)
+
+    public_id = models.UUIDField(default=public_id.new, unique=True, editable=False)
+    channel = models.ForeignKey(Channel, on_delete=models.PROTECT, related_name="stories")
+    section = models.ForeignKey(Section, on_delete=models.PROTECT, related_name="stories")
+    kind = models.CharField(max_length=16, choices=Kind.choices, default=Kind.ORIGINAL)
+    status = models.CharField(max_length=16, choices=Status.choices, default=Status.DRAFT)
+
+    headline = models.CharField(_("headline"), max_length=HEADLINE_MAX_LENGTH)
+    slug = models.SlugField(_("slug"), max_length=SLUG_MAX_LENGTH, allow_unicode=False)
+    byline = models.CharField(_("byline"), max_length=200, blank=True,
+                              help_text=_("The writers' names, without “By”."))
+    published_at = models.DateTimeField(_("published"), null=True, blank=True)
+    time_zone = models.CharField(_("time zone"), max_length=64, default="UTC",
+                                 validators=[validate_time_zone],
+                                 help_text=_("The zone the story's time is shown in."))
+    body = models.TextField(_("body"), blank=True, help_text=_("Sanitized HTML."))
+    excerpt = models.TextField(_("excerpt"), blank=True)
+
+    image = models.ImageField(_("lead image"), upload_to=lead_image_path, blank=True,
+                              width_field="image_width", height_field="image_height")
+    image_width = models.PositiveIntegerField(null=True, blank=True, editable=False)
+    image_height = models.PositiveIntegerField(null=True, blank=True, editable=False)
+    image_caption = models.CharField(_("caption"), max_length=500, blank=True)
+    image_credit = models.CharField(_("credit"), max_length=200, blank=True)
+    image_alt = models.CharField(_("alt text"), max_length=300, blank=True,
+                                 help_text=_("What the photo shows, for readers who cannot see it."))
+
+    source = models.ForeignKey(Source, on_delete=models.PROTECT, null=True, blank=True,
+                               related_name="stories")
+    original_url = models.URLField(_("original URL"), max_length=2000, blank=True)
+
+    withdrawn_at = models.DateTimeField(null=True, blank=True)
+    withdrawn_reason = models.CharField(_("reason for withdrawal"), max_length=500, blank=True)
+
+    # Denormalized by discussion services under the story's row lock.
+    comment_count = models.PositiveIntegerField(default=0, editable=False)
+    thread_count = models.PositiveIntegerField(
+        default=0, editable=False, help_text="Threads numbered so far; numbers are never reused.")
+    comments_open = models.BooleanField(_("comments open"), default=True)
+    # Bumped by every write that changes the story page; part of its ETag.
+    revision = models.PositiveIntegerField(default=1, editable=False)
+
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL,
+                                   null=True, blank=True, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = StoryQuerySet.as_manager()
+
+    class Meta:
+        verbose_name_plural = _("stories")
+        indexes: ClassVar = [
+            models.Index(fields=["status", "-published_at"], name="story_live_idx"),
+            models.Index(fields=["channel", "status", "-published_at"], name="story_channel_idx"),
+            models.Index(fields=["section", "status", "-published_at"], name="story_section_idx"),
+        ]
+        constraints: ClassVar = [
+            models.CheckConstraint(
+                condition=Q(kind="original") | (Q(source__isnull=False) & ~Q(original_url="")),
+                name="curated_story_has_source",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.headline
+
+    @property
+    def public_key(self) -> str:
+        return public_id.encode(self.public_id)
+
+    def get_absolute_url(self) -> str:
+        return reverse("pages:story", kwargs={
+            "channel": self.channel.slug, "section": self.section.slug,
+            "slug": self.slug, "public_id": self.public_key,
+        })
+
+    @property
+    def is_curated(self) -> bool:
+        return self.kind == self.Kind.CURATED
+
+    def is_live(self, now: timezone.datetime | None = None) -> bool:
+        now = now or timezone.now()
+        return (self.status in self.LIVE_STATUSES and self.published_at is not None
+                and self.published_at <= now)
+
+    def clean(self) -> None:
+        if self.section_id and self.channel_id and self.section.channel_id != self.channel_id:
+            raise ValidationError({"section": _("The section belongs to another channel.")})
+        if self.kind == self.Kind.CURATED:
+            errors = {}
+            if not self.original_url:
+                errors["original_url"] = _("A curated story links to the original article.")
+            if not self.source_id:
+                errors["source"] = _("A curated story names its source.")
+            if errors:
+                raise ValidationError(errors)
+        if self.status in self.LIVE_STATUSES and self.published_at is None:
+            raise ValidationError({"published_at": _("A published story needs a time.")})

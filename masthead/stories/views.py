@@ -1,0 +1,148 @@
+"""The curators' desk: their channel's stories, and writing, curating and withdrawing them."""
+
+from __future__ import annotations
+
+from functools import wraps
+from collections.abc import Callable
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods
+
+from masthead.channels.models import Channel
+from masthead.channels.selectors import can_curate, channel_get
+from masthead.core import ratelimit
+from masthead.core.timefmt import in_zone
+
+from . import selectors, services
+from .forms import StoryForm, WithdrawForm
+from .models import Story
+
+UNPROCESSABLE = 422
+
+
+def curator_required(view: Callable[..., HttpResponseBase]) -> Callable[..., HttpResponseBase]:
+    """Resolve ``channel`` to the Channel and let only its curators (and staff) in."""
+    @login_required
+    @wraps(view)
+    def wrapped(request: HttpRequest, channel: str, **kwargs: Any) -> HttpResponseBase:
+        found = channel_get(channel)
+        if not can_curate(request.user, found.pk):
+            raise PermissionDenied(_("Only the channel's curators and owners may do this."))
+        return view(request, found, **kwargs)
+    return wrapped
+
+
+def _story_in(channel: Channel, public_id: str) -> Story:
+    story = selectors.story_get_by_public_id(public_id)
+    if story is None or story.channel_id != channel.pk:
+        raise Http404(_("No such story in this channel."))
+    return story
+
+
+@curator_required
+def desk(request: HttpRequest, channel: Channel) -> HttpResponse:
+    return render(request, "stories/desk.html", {
+        "channel": channel, "stories": selectors.story_list_for_curator(channel=channel)[:200],
+    })
+
+
+def _save(request: HttpRequest, form: StoryForm, story: Story | None) -> Story:
+    data = form.cleaned_data
+    fields = form.story_fields()
+    with transaction.atomic():
+        if story is None:
+            story = services.story_create(
+                actor=request.user,  # type: ignore[arg-type]
+                channel=form.channel, kind=form.kind, image=data.get("image"),
+                source_name=data.get("source_name", ""), **fields)
+        else:
+            story = services.story_update(
+                actor=request.user,  # type: ignore[arg-type]
+                story=story, image=data.get("image"), remove_image=data.get("remove_image", False),
+                source_name=data.get("source_name", ""), **fields)
+        action = data["action"]
+        if action == StoryForm.ACTION_PUBLISH:
+            services.story_publish(actor=request.user, story=story)  # type: ignore[arg-type]
+        elif action == StoryForm.ACTION_SCHEDULE:
+            services.story_publish(actor=request.user, story=story,  # type: ignore[arg-type]
+                                   at=data["publish_at"])
+        elif story.status in Story.LIVE_STATUSES:
+            services.story_unpublish(actor=request.user, story=story)  # type: ignore[arg-type]
+    return story
+
+
+def _story_form_page(request: HttpRequest, channel: Channel, kind: str,
+                     story: Story | None) -> HttpResponse:
+    initial: dict[str, Any] = {"time_zone": "UTC", "comments_open": True}
+    if story is not None:
+        initial.update({name: getattr(story, name) for name in services.EDITABLE_FIELDS})
+        initial["source_name"] = story.source.name if story.source else ""
+        if story.published_at:
+            initial["publish_at"] = in_zone(story.published_at, story.time_zone).replace(tzinfo=None)
+    form = StoryForm(request.POST or None, request.FILES or None, channel=channel, kind=kind,
+                     story=story, initial=initial)
+    status = 200
+    if request.method == "POST":
+        status = UNPROCESSABLE
+        if form.is_valid():
+            try:
+                ratelimit.check("story", request=request, user_id=request.user.pk)
+                saved = _save(request, form, story)
+            except ratelimit.RateLimited as limited:
+                form.add_error(None, str(limited))
+                status = 429
+            except ValidationError as error:
+                if hasattr(error, "error_dict"):
+                    for field, errors in error.error_dict.items():
+                        form.add_error(field if field in form.fields else None, errors)
+                else:
+                    form.add_error(None, error)
+            else:
+                messages.success(request, _("Saved “%(headline)s”.") % {"headline": saved.headline})
+                return redirect(saved.get_absolute_url())
+    return render(request, "stories/story_form.html", {
+        "channel": channel, "form": form, "story": story, "kind": kind,
+    }, status=status)
+
+
+@curator_required
+@require_http_methods(["GET", "POST"])
+def story_new(request: HttpRequest, channel: Channel) -> HttpResponse:
+    return _story_form_page(request, channel, Story.Kind.ORIGINAL, None)
+
+
+@curator_required
+@require_http_methods(["GET", "POST"])
+def story_curate(request: HttpRequest, channel: Channel) -> HttpResponse:
+    return _story_form_page(request, channel, Story.Kind.CURATED, None)
+
+
+@curator_required
+@require_http_methods(["GET", "POST"])
+def story_edit(request: HttpRequest, channel: Channel, public_id: str) -> HttpResponse:
+    story = _story_in(channel, public_id)
+    if story.status == Story.Status.WITHDRAWN:
+        raise PermissionDenied(_("A withdrawn story cannot be edited."))
+    return _story_form_page(request, channel, story.kind, story)
+
+
+@curator_required
+@require_http_methods(["GET", "POST"])
+def story_withdraw(request: HttpRequest, channel: Channel, public_id: str) -> HttpResponse:
+    story = _story_in(channel, public_id)
+    form = WithdrawForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        services.story_withdraw(actor=request.user, story=story,  # type: ignore[arg-type]
+                                reason=form.cleaned_data["reason"])
+        messages.success(request, _("The story is withdrawn."))
+        return redirect("stories:desk", channel=channel.slug)
+    return render(request, "stories/withdraw.html",
+                  {"channel": channel, "story": story, "form": form},
+                  status=UNPROCESSABLE if form.errors else 200)

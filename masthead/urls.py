@@ -1,0 +1,22 @@
+from django.conf import settings
+from django.contrib import admin
+from django.urls import include, path, re_path
+
+from masthead.core.views import healthz, media, robots_txt
+
+urlpatterns = [
+    path("admin/", admin.site.urls),
+    path("accounts/", include("masthead.accounts.urls")),
+    path("accounts/", include("allauth.urls")),
+    path("healthz", healthz, name="healthz"),
+    path("robots.txt", robots_txt, name="robots_txt"),
+    re_path(r"^" + settings.MEDIA_URL.strip("/") + r"/(?P<path>.+)$", media, name="media"),
+    path("", include("masthead.discussion.urls")),
+    path("", include("masthead.stories.urls")),
+    path("", include("masthead.pages.urls")),
+]
+
+handler400 = "masthead.pages.views.bad_request"
+handler403 = "masthead.pages.views.forbidden"
+handler404 = "masthead.pages.views.not_found"
+handler500 = "masthead.pages.views.server_error"
