@@ -1,19 +1,22 @@
 """Whole-page cache for anonymous readers, shared by every server process.
 
 Readers without a session see the same bytes, so a page rendered once is served from the
-cache until something it shows changes: services drop the story's page after the commit that
-changed it (``invalidate_story``); listing pages, which show counts from many stories, live
-for a short time instead. Members always get a fresh, personal page.
+cache until something it shows changes. Services invalidate the pages a write changed after
+its commit (``invalidate_story``, ``invalidate_paths``); listing pages, which show counts from
+many stories, also expire after a short time.
 
-The lookup runs before sessions, authentication and URL resolution, so a hit costs one cache
-read. Only views that opt in with ``@cache_for_anonymous`` are stored, and never a response
-that sets a cookie (a CSRF token, a message), so nothing personal can leak into the cache.
-See docs/decisions/0003-page-cache.md.
+Invalidation bumps a generation number per path rather than deleting the page: a reader whose
+render began before the commit stores its (old) page under the old generation, where no later
+reader looks. The lookup runs before sessions, authentication and URL resolution, so a hit
+costs two cache reads. Only views that opt in with ``@cache_for_anonymous`` are stored, and
+never a response that sets a cookie (a CSRF token, a message), so nothing personal can leak
+into the cache. See docs/decisions/0003-page-cache.md.
 """
 
 from __future__ import annotations
 
 import hashlib
+import time
 from collections.abc import Callable, Iterable
 from functools import wraps
 from typing import Any, Protocol
@@ -25,6 +28,7 @@ from django.utils.cache import patch_cache_control
 from django.utils.http import parse_etags
 
 KEY_PREFIX = "page:v1:"
+GENERATION_PREFIX = "pagegen:v1:"
 LISTING_SECONDS = 60  # front, channel, section and profile pages: counts may lag this much
 # Cookies that make a request personal: a session (a member, or a reader holding a flash
 # message) bypasses the cache in both directions.
@@ -37,8 +41,24 @@ class _HasUrl(Protocol):
     def get_absolute_url(self) -> str: ...
 
 
-def _key(path: str, query: str = "") -> str:
-    return KEY_PREFIX + hashlib.md5((path + "?" + query).encode(), usedforsecurity=False).hexdigest()
+def _path_hash(path: str) -> str:
+    return hashlib.md5(path.encode(), usedforsecurity=False).hexdigest()
+
+
+def _generation(path_hash: str) -> int:
+    """The path's current generation. A missing one (new, or evicted) starts from the clock,
+    so pages stored under any earlier generation can never come back."""
+    key = GENERATION_PREFIX + path_hash
+    generation = cache.get(key)
+    if generation is None:
+        cache.add(key, time.time_ns(), timeout=None)
+        generation = cache.get(key)
+    return int(generation or 0)
+
+
+def _key(path: str, query: str) -> str:
+    path_hash = _path_hash(path)
+    return f"{KEY_PREFIX}{path_hash}:{_generation(path_hash)}:{query}"
 
 
 def _cacheable_query(request: HttpRequest) -> str | None:
@@ -98,7 +118,8 @@ class AnonymousPageCacheMiddleware:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponseBase:
-        if request.method != "GET" or _personal(request):
+        if (request.method != "GET" or not settings.MASTHEAD_PAGE_CACHE
+                or _personal(request)):
             return self.get_response(request)
         query = _cacheable_query(request)
         if query is None:
@@ -147,7 +168,12 @@ def _is_anonymous(request: HttpRequest) -> bool:
 
 
 def invalidate_paths(paths: Iterable[str]) -> None:
-    cache.delete_many([_key(path) for path in paths])
+    """Make the cached pages at ``paths`` (all their ?page= variants too) unreachable."""
+    for path in set(paths):
+        try:
+            cache.incr(GENERATION_PREFIX + _path_hash(path))
+        except ValueError:
+            pass  # no generation yet: nothing was cached under this path
 
 
 def invalidate_story(story: _HasUrl) -> None:

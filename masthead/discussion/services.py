@@ -9,6 +9,7 @@ story's revision and, after commit, drops its cached page.
 from __future__ import annotations
 
 import datetime as dt
+import unicodedata
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -35,6 +36,11 @@ def _story_changed(story: Story, *, comments_delta: int = 0, **extra: Any) -> No
     transaction.on_commit(lambda: pagecache.invalidate_story(story))
 
 
+def _visible(ch: str) -> bool:
+    # Spaces, zero-width and control characters make no visible comment on their own.
+    return not ch.isspace() and unicodedata.category(ch) not in {"Cf", "Cc", "Zs", "Zl", "Zp"}
+
+
 def _render_body(body: str) -> tuple[str, str]:
     body = body.strip()
     if not body:
@@ -43,9 +49,9 @@ def _render_body(body: str) -> tuple[str, str]:
         raise ValidationError(
             {"body": _("A comment is at most %(max)s characters; this one has %(count)s.")
              % {"max": COMMENT_MAX_LENGTH, "count": len(body)}}, code="too_long")
-    html = render_comment_markdown(body)
-    if not html.replace("<p>", "").replace("</p>", "").strip():
+    if not any(_visible(ch) for ch in body):
         raise ValidationError({"body": _("This comment has no visible text.")}, code="empty")
+    html = render_comment_markdown(body)
     return body, html
 
 

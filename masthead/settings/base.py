@@ -167,6 +167,7 @@ TASKS = {
 
 MASTHEAD_SITE_NAME = env_str("MASTHEAD_SITE_NAME", "Masthead")
 MASTHEAD_SITE_TAGLINE = _("Independent channels, one front page")
+MASTHEAD_PAGE_CACHE = env_bool("MASTHEAD_PAGE_CACHE", True)
 # Anonymous pages are cached whole; members get personal pages (core/pagecache.py).
 MASTHEAD_PAGE_CACHE_SECONDS = env_int("MASTHEAD_PAGE_CACHE_SECONDS", 3600)
 # How long a CDN or proxy in front may serve a page without asking (0: always ask).

@@ -15,6 +15,8 @@ MEDIA_ROOT = VAR_DIR / "test-media"
 TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
 ACCOUNT_RATE_LIMITS = False
 WHITENOISE_USE_FINDERS = True
+# Off for view tests, whose transactions never commit; core/tests/test_pagecache.py turns it on.
+MASTHEAD_PAGE_CACHE = False
 
 # SQLite tests use a file, not Django's shared in-memory database: concurrency tests need the
 # same WAL and locking behaviour as a real installation.
