@@ -13,8 +13,9 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 # One blocking thread per worker runs Python; a second overlaps one request's database wait
 # with another's rendering. More threads only add GIL contention (docs/decisions/0004).
 DEFAULT_THREADS = 2
-# Requests a worker takes at once; the rest wait in granian's queue, not in Python.
-DEFAULT_BACKPRESSURE = 2
+# Connections a worker accepts at once. Granian counts open keep-alive connections, not
+# requests in flight: a browser holds six, so a small number here stalls page loads.
+DEFAULT_BACKPRESSURE = 512
 
 
 def default_workers() -> int:
