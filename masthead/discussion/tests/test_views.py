@@ -62,11 +62,11 @@ def test_htmx_post_returns_the_new_thread_and_updates_the_count(
     assert response.status_code == 200
     soup = BeautifulSoup(response.content, "html.parser")
     assert soup.find("li", id="thread-1").select_one(".comment-number").get_text() == "No. 1-1"
-    assert soup.find(id="comment-count")["hx-swap-oob"] == "true"
+    assert soup.find(id="comment-count")["data-hx-swap-oob"] == "true"
     assert soup.find(id="comment-count").get_text(strip=True) == "1 comment"
     fresh = soup.find("form", id="comment-form")
-    assert fresh["hx-swap-oob"] == "true" and fresh.find("textarea").get_text().strip() == ""
-    assert soup.find(id="no-comments")["hx-swap-oob"] == "delete"
+    assert fresh["data-hx-swap-oob"] == "true" and fresh.find("textarea").get_text().strip() == ""
+    assert soup.find(id="no-comments")["data-hx-swap-oob"] == "delete"
 
 
 def test_htmx_reply_returns_a_list_item_for_the_thread(
@@ -75,7 +75,7 @@ def test_htmx_reply_returns_a_list_item_for_the_thread(
     response = member_client.post(post_url(story), {"body": "Reply", "parent": first.pk}, **HTMX)
     soup = BeautifulSoup(response.content, "html.parser")
     assert soup.select_one("li article")["id"] == "comment-1-2"
-    assert soup.find(id=f"slot-{first.pk}")["hx-swap-oob"] == "innerHTML"
+    assert soup.find(id=f"slot-{first.pk}")["data-hx-swap-oob"] == "innerHTML"
 
 
 def test_double_submit_posts_once(member_client: Client, story: Story) -> None:

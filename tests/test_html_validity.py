@@ -1,0 +1,59 @@
+"""The Nu Html Checker finds no errors on the site's pages, as readers and members see them."""
+
+from __future__ import annotations
+
+import subprocess
+from pathlib import Path
+from typing import Any
+
+import pytest
+from django.test import Client
+from django.urls import reverse
+
+from masthead.discussion.services import comment_create
+
+pytestmark = [pytest.mark.django_db, pytest.mark.htmlcheck]
+
+
+def test_pages_have_no_html_errors(vnu_command: list[str], tmp_path: Path, story: Any,
+                                   member: Any, other_member: Any, curator: Any) -> None:
+    first, _ = comment_create(actor=member, story=story, body="A *first* comment with a "
+                              "[link](https://example.test/) and `code`.\n\n> a quote")
+    second, _ = comment_create(actor=other_member, story=story, body="A reply", parent=first)
+    comment_create(actor=member, story=story, body="A reply to the reply", parent=second)
+    comment_create(actor=other_member, story=story, body="A second thread")
+    channel, section = story.channel, story.section
+
+    reader, as_member, as_curator = Client(), Client(), Client()
+    as_member.force_login(member)
+    as_curator.force_login(curator)
+    pages = {
+        "front": (reader, "/"),
+        "channel": (reader, channel.get_absolute_url()),
+        "section": (reader, section.get_absolute_url()),
+        "story": (reader, story.get_absolute_url()),
+        "story-member": (as_member, story.get_absolute_url()),
+        "story-curator": (as_curator, story.get_absolute_url()),
+        "profile": (reader, member.profile.get_absolute_url()),
+        "reply": (as_member, reverse("discussion:reply", kwargs={"pk": second.pk})),
+        "report": (as_member, reverse("discussion:report", kwargs={"pk": second.pk})),
+        "profile-edit": (as_member, reverse("accounts:profile_edit")),
+        "desk": (as_curator, reverse("stories:desk", kwargs={"channel": channel.slug})),
+        "write": (as_curator, reverse("stories:new", kwargs={"channel": channel.slug})),
+        "curate": (as_curator, reverse("stories:curate", kwargs={"channel": channel.slug})),
+        "signup": (reader, reverse("account_signup")),
+        "login": (reader, reverse("account_login")),
+        "not-found": (reader, "/@nobody_at_all"),
+    }
+    files = []
+    for name, (client, url) in pages.items():
+        response = client.get(url)
+        assert response.status_code in (200, 404), (name, response.status_code)
+        path = tmp_path / f"{name}.html"
+        path.write_bytes(response.content)
+        files.append(str(path))
+
+    result = subprocess.run([*vnu_command, *files], capture_output=True, text=True, timeout=180,
+                            check=False)
+    report = (result.stdout + result.stderr).strip()
+    assert result.returncode == 0, f"Nu Html Checker errors:\n{report}"
