@@ -21,14 +21,21 @@ ROOT = Path(__file__).resolve().parent
 SHARED = ROOT.parent / "shared"
 ARTIFACTS = ROOT / "artifacts"
 CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_FLAGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                  "--disable-component-update", "--no-first-run", "--disable-sync"]
+CHROMIUM_FLAGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--no-first-run",
+    "--disable-sync",
+]
 VNU_JAR = ROOT / ".cache/vnu/node_modules/vnu-jar/build/dist/vnu.jar"
 _missing_tools: set[str] = set()
 
 
 def require_tool(name: str, available: bool, how: str) -> None:
-    """Skip (or, under CI=true, fail) a test whose tool is missing, saying which and how to get it."""
+    """Skip (under CI=true: fail) a test whose tool is missing, naming it and how to get it."""
     if available:
         return
     _missing_tools.add(f"{name}: {how}")
@@ -69,7 +76,9 @@ def browser_type_launch_args(browser_type_launch_args: dict[str, Any]) -> dict[s
 def vnu_command() -> list[str]:
     java = shutil.which("java")
     require_tool("java", java is not None, "apt-get install default-jre-headless")
-    require_tool("vnu-jar", VNU_JAR.exists(), "npm install --ignore-scripts vnu-jar (scripts/test-deps)")
+    require_tool(
+        "vnu-jar", VNU_JAR.exists(), "npm install --ignore-scripts vnu-jar (scripts/test-deps)"
+    )
     return [str(java), "-jar", str(VNU_JAR), "--errors-only", "--format", "text", "--stdout"]
 
 

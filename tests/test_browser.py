@@ -41,25 +41,41 @@ def photo() -> io.BytesIO:
 @pytest.fixture
 def reference_story(section: Any, member: Any) -> Story:
     story = story_create(
-        actor=None, channel=section.channel, section=section, kind=Story.Kind.CURATED,
-        headline="Ferry Puts Old Ties Before New Tensions", byline="Ilse Marten",
-        time_zone="America/Los_Angeles", excerpt="A ferry service sails on at a loss.",
+        actor=None,
+        channel=section.channel,
+        section=section,
+        kind=Story.Kind.CURATED,
+        headline="Ferry Puts Old Ties Before New Tensions",
+        byline="Ilse Marten",
+        time_zone="America/Los_Angeles",
+        excerpt="A ferry service sails on at a loss.",
         body="The first crossing left at dawn.\n\n“We were in a hurry,” said the operator.\n\n"
-             "## Migrant Workers\n\nA program employs thousands.\n\n## Russia, China\n\n"
-             "Neighbours urged restraint.",
-        original_url="https://ledger.example/2017/07/ferry", source_name="The Example Ledger",
-        image=photo(), image_caption="The ferry in port on May 18, 2017",
-        image_credit="Photographer: Jo Park/Agency", image_alt="A ferry at a quay at dusk")
-    story_publish(actor=None, story=story,
-                  at=dt.datetime(2017, 7, 25, 14, 1, tzinfo=ZoneInfo("America/Los_Angeles")))
+        "## Migrant Workers\n\nA program employs thousands.\n\n## Russia, China\n\n"
+        "Neighbours urged restraint.",
+        original_url="https://ledger.example/2017/07/ferry",
+        source_name="The Example Ledger",
+        image=photo(),
+        image_caption="The ferry in port on May 18, 2017",
+        image_credit="Photographer: Jo Park/Agency",
+        image_alt="A ferry at a quay at dusk",
+    )
+    story_publish(
+        actor=None,
+        story=story,
+        at=dt.datetime(2017, 7, 25, 14, 1, tzinfo=ZoneInfo("America/Los_Angeles")),
+    )
     comment_create(actor=member, story=story, body="Lets hope for the best for every country.")
-    StoryFactory(section=section, headline="Another Story From the Channel",
-                 published_at=dt.datetime(2017, 7, 24, tzinfo=dt.UTC))
+    StoryFactory(
+        section=section,
+        headline="Another Story From the Channel",
+        published_at=dt.datetime(2017, 7, 24, tzinfo=dt.UTC),
+    )
     return story
 
 
-def test_reader_sees_every_element_of_the_story_page(page: Page, live_server: Any,
-                                                     reference_story: Story) -> None:
+def test_reader_sees_every_element_of_the_story_page(
+    page: Page, live_server: Any, reference_story: Story
+) -> None:
     page.goto(live_server.url + reference_story.get_absolute_url())
     main = page.locator("main")
     expect(main.locator("h1")).to_have_text("Ferry Puts Old Ties Before New Tensions")
@@ -108,8 +124,9 @@ def sign_up(page: Page, base: str, capsys: Any, *, handle: str, email: str) -> N
 
 
 @override_settings(EMAIL_BACKEND=CONSOLE_EMAIL)
-def test_newcomer_signs_up_and_comments_without_reloads(page: Page, live_server: Any,
-                                                       capsys: Any, story: Story) -> None:
+def test_newcomer_signs_up_and_comments_without_reloads(
+    page: Page, live_server: Any, capsys: Any, story: Story
+) -> None:
     sign_up(page, live_server.url, capsys, handle="newcomer", email="new@example.test")
     page.goto(live_server.url + story.get_absolute_url())
     page.evaluate("window.pageToken = 'same page'")  # lost if the page reloads
@@ -140,7 +157,8 @@ def test_newcomer_signs_up_and_comments_without_reloads(page: Page, live_server:
 
 @override_settings(EMAIL_BACKEND=CONSOLE_EMAIL)
 def test_newcomer_signs_up_and_comments_with_javascript_disabled(
-        browser: Browser, live_server: Any, capsys: Any, story: Story) -> None:
+    browser: Browser, live_server: Any, capsys: Any, story: Story
+) -> None:
     context = browser.new_context(java_script_enabled=False)
     page = context.new_page()
     sign_up(page, live_server.url, capsys, handle="plainreader", email="plain@example.test")

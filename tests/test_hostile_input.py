@@ -60,15 +60,17 @@ def hostile_strings(source: str) -> tuple[str, ...]:
         strings = json.loads(shared_data("xss/blns/blns.json").read_text(encoding="utf-8"))
         return tuple(strings)
     fixtures = json.loads(
-        shared_data("xss/dompurify-fixtures/expect.json").read_text(encoding="utf-8"))
+        shared_data("xss/dompurify-fixtures/expect.json").read_text(encoding="utf-8")
+    )
     return tuple(fixture["payload"] for fixture in fixtures)
 
 
 def _squashed(value: str) -> str:
     # Browsers skip whitespace and control characters in a URL scheme ("java\tscript:" runs),
     # so the check does too.
-    return "".join(ch for ch in value.strip()
-                   if not ch.isspace() and unicodedata.category(ch) != "Cc").lower()
+    return "".join(
+        ch for ch in value.strip() if not ch.isspace() and unicodedata.category(ch) != "Cc"
+    ).lower()
 
 
 def executable_findings(html: str, *, allowed_scripts: int, parser: str) -> list[str]:
@@ -78,8 +80,11 @@ def executable_findings(html: str, *, allowed_scripts: int, parser: str) -> list
     own_scripts = 0
     for script in soup.find_all("script"):
         src = str(script.get("src") or "")
-        if (src.startswith(SITE_SCRIPT_PREFIX) and not script.get_text().strip()
-                and script.find_parent("head") is not None):
+        if (
+            src.startswith(SITE_SCRIPT_PREFIX)
+            and not script.get_text().strip()
+            and script.find_parent("head") is not None
+        ):
             own_scripts += 1
         else:
             findings.append(f"script element {str(script)[:160]!r}")
@@ -89,10 +94,9 @@ def executable_findings(html: str, *, allowed_scripts: int, parser: str) -> list
         for name, value in element.attrs.items():
             lowered = name.lower()
             # hx-on* is htmx's inline handler: eval'd JavaScript unless allowEval is off.
-            if lowered.startswith(("on", "hx-on", "data-hx-on")):
-                findings.append(f"<{element.name} {name}={str(value)[:80]!r}>")
-            elif lowered in URL_ATTRIBUTES and _squashed(str(value)).startswith(
-                    EXECUTABLE_SCHEMES):
+            if lowered.startswith(("on", "hx-on", "data-hx-on")) or (
+                lowered in URL_ATTRIBUTES and _squashed(str(value)).startswith(EXECUTABLE_SCHEMES)
+            ):
                 findings.append(f"<{element.name} {name}={str(value)[:80]!r}>")
     for name in FORBIDDEN_ELEMENTS:
         findings.extend(f"{name} element {str(found)[:160]!r}" for found in soup.find_all(name))
@@ -103,9 +107,11 @@ def executable_findings(html: str, *, allowed_scripts: int, parser: str) -> list
 
 
 def nothing_executable_findings(html: str, *, allowed_scripts: int) -> list[str]:
-    return [f"[{parser}] {finding}" for parser in PARSERS
-            for finding in executable_findings(html, allowed_scripts=allowed_scripts,
-                                               parser=parser)]
+    return [
+        f"[{parser}] {finding}"
+        for parser in PARSERS
+        for finding in executable_findings(html, allowed_scripts=allowed_scripts, parser=parser)
+    ]
 
 
 def assert_nothing_executable(html: str, *, allowed_scripts: int) -> None:
@@ -117,8 +123,9 @@ def assert_nothing_executable(html: str, *, allowed_scripts: int) -> None:
 
 def visible_errors(html: str) -> list[str]:
     soup = BeautifulSoup(html, "html.parser")
-    return [text for found in soup.select(ERROR_SELECTOR)
-            if (text := found.get_text(" ", strip=True))]
+    return [
+        text for found in soup.select(ERROR_SELECTOR) if (text := found.get_text(" ", strip=True))
+    ]
 
 
 @dataclass
@@ -138,8 +145,9 @@ class Outcomes:
         if findings:
             self.problem(text, "executable content in the page: " + "; ".join(findings))
 
-    def check_refusal(self, text: str, response: HttpResponse, *,
-                      allowed_scripts: int = SITE_SCRIPTS) -> None:
+    def check_refusal(
+        self, text: str, response: HttpResponse, *, allowed_scripts: int = SITE_SCRIPTS
+    ) -> None:
         self.refused.append(text)
         html = response.content.decode()
         if not visible_errors(html):
@@ -150,7 +158,8 @@ class Outcomes:
     def assert_clean(self) -> None:
         assert not self.problems, (
             f"{len(self.problems)} problems ({len(self.stored)} stored, "
-            f"{len(self.refused)} refused):\n" + "\n".join(self.problems[:PROBLEMS_SHOWN]))
+            f"{len(self.refused)} refused):\n" + "\n".join(self.problems[:PROBLEMS_SHOWN])
+        )
 
 
 def post(client: Client, url: str, data: dict[str, Any], **extra: Any) -> HttpResponse | Exception:
@@ -159,7 +168,7 @@ def post(client: Client, url: str, data: dict[str, Any], **extra: Any) -> HttpRe
     try:
         with transaction.atomic():
             return client.post(url, data, **extra)  # type: ignore[return-value]
-    except Exception as error:  # noqa: BLE001 - a crash is a finding, reported with the rest
+    except Exception as error:
         return error
 
 
@@ -180,8 +189,8 @@ def soup_of(response: HttpResponse) -> BeautifulSoup:
 
 @pytest.mark.parametrize("source", SOURCES)
 def test_hostile_comments_are_stored_or_refused_and_never_run(
-        source: str, settings: Any, client: Client, member_client: Client, member: User,
-        story: Story) -> None:
+    source: str, settings: Any, client: Client, member_client: Client, member: User, story: Story
+) -> None:
     settings.MASTHEAD_RATE_LIMITS_ENABLED = False
     url = reverse("discussion:post", kwargs={"public_id": story.public_key})
     outcomes = Outcomes("comment")
@@ -223,7 +232,8 @@ def test_hostile_comments_are_stored_or_refused_and_never_run(
     assert profile.status_code == 200
     outcomes.check_page("<profile page>", profile.content.decode())
     assert len(soup_of(profile).select("article.profile-comment")) == min(
-        len(outcomes.stored), PROFILE_COMMENTS_SHOWN)
+        len(outcomes.stored), PROFILE_COMMENTS_SHOWN
+    )
     assert outcomes.stored, "no string was stored: the test proves nothing about rendering"
     outcomes.assert_clean()
 
@@ -242,7 +252,8 @@ def _commenters(story: Story, count: int) -> list[tuple[User, Client]]:
 
 @pytest.mark.parametrize("source", SOURCES)
 def test_hostile_display_names_are_stored_or_refused_and_never_run(
-        source: str, settings: Any, client: Client, story: Story) -> None:
+    source: str, settings: Any, client: Client, story: Story
+) -> None:
     settings.MASTHEAD_RATE_LIMITS_ENABLED = False
     url = reverse("accounts:profile_edit")
     strings = hostile_strings(source)
@@ -251,7 +262,8 @@ def test_hostile_display_names_are_stored_or_refused_and_never_run(
     for start in range(0, len(strings), RENAMES_PER_ROUND):
         renamed: list[Profile] = []
         for (user, member_client), text in zip(
-                pool, strings[start:start + RENAMES_PER_ROUND], strict=False):
+            pool, strings[start : start + RENAMES_PER_ROUND], strict=False
+        ):
             before = Profile.objects.get(user=user)
             # The bio rides along: member text shown on the same profile page.
             response = post(member_client, url, {"display_name": text, "bio": text})
@@ -279,7 +291,9 @@ def test_hostile_display_names_are_stored_or_refused_and_never_run(
         assert page.status_code == 200
         outcomes.check_page("<story page>", page.content.decode())
         names = {profile.user_id: profile.display_name for profile in Profile.objects.all()}
-        shown = [found.get_text() for found in soup_of(page).select("article.comment .display-name")]
+        shown = [
+            found.get_text() for found in soup_of(page).select("article.comment .display-name")
+        ]
         # Escaped, not mangled: each name reads on the page exactly as it was saved.
         assert shown == [names[user.pk] for user, _ in pool]
         for profile in renamed:
@@ -294,14 +308,25 @@ def test_hostile_display_names_are_stored_or_refused_and_never_run(
 
 @pytest.mark.parametrize("source", SOURCES)
 def test_hostile_story_bodies_are_stored_or_refused_and_never_run(
-        source: str, settings: Any, client: Client, curator_client: Client, channel: Channel,
-        section: Section) -> None:
+    source: str,
+    settings: Any,
+    client: Client,
+    curator_client: Client,
+    channel: Channel,
+    section: Section,
+) -> None:
     settings.MASTHEAD_RATE_LIMITS_ENABLED = False
     url = reverse("stories:new", kwargs={"channel": channel.slug})
     outcomes = Outcomes("story body")
     for index, text in enumerate(hostile_strings(source)):
-        data = {"section": section.pk, "headline": f"Hostile body {index}", "time_zone": "UTC",
-                "body": text, "action": "publish", "comments_open": "on"}
+        data = {
+            "section": section.pk,
+            "headline": f"Hostile body {index}",
+            "time_zone": "UTC",
+            "body": text,
+            "action": "publish",
+            "comments_open": "on",
+        }
         before = Story.objects.count()
         response = post(curator_client, url, data)
         if problem := response_problem(response):
@@ -362,8 +387,8 @@ def _csp_problem(response: HttpResponse) -> str | None:
 
 
 def test_every_page_carries_a_content_security_policy(
-        settings: Any, client: Client, member_client: Client, member: User,
-        story: Story) -> None:
+    settings: Any, client: Client, member_client: Client, member: User, story: Story
+) -> None:
     settings.MASTHEAD_RATE_LIMITS_ENABLED = False
     comments = reverse("discussion:post", kwargs={"public_id": story.public_key})
     pages: dict[str, tuple[HttpResponse, int]] = {
@@ -378,22 +403,30 @@ def test_every_page_carries_a_content_security_policy(
         "signup": (client.get(reverse("account_signup")), 200),
         "404": (client.get("/no/such/page/here/"), 404),
         "404 from a view": (client.get("/nosuchchannel/"), 404),
-        "403": (member_client.get(reverse("stories:new",
-                                          kwargs={"channel": story.channel.slug})), 403),
+        "403": (
+            member_client.get(reverse("stories:new", kwargs={"channel": story.channel.slug})),
+            403,
+        ),
         "admin login": (client.get(reverse("admin:login")), 200),
-        "htmx comment post": (member_client.post(comments, {"body": "With a policy"}, **HTMX),
-                              200),
+        "htmx comment post": (member_client.post(comments, {"body": "With a policy"}, **HTMX), 200),
         "htmx refused comment": (member_client.post(comments, {"body": " "}, **HTMX), 422),
     }
-    problems = [f"{name}: status {response.status_code}, expected {status}"
-                for name, (response, status) in pages.items() if response.status_code != status]
-    problems += [f"{name}: {problem}" for name, (response, _status) in pages.items()
-                 if (problem := _csp_problem(response))]
+    problems = [
+        f"{name}: status {response.status_code}, expected {status}"
+        for name, (response, status) in pages.items()
+        if response.status_code != status
+    ]
+    problems += [
+        f"{name}: {problem}"
+        for name, (response, _status) in pages.items()
+        if (problem := _csp_problem(response))
+    ]
     assert not problems, "\n".join(problems)
 
 
-def test_a_page_from_the_page_cache_keeps_its_policy(settings: Any, client: Client,
-                                                     story: Story) -> None:
+def test_a_page_from_the_page_cache_keeps_its_policy(
+    settings: Any, client: Client, story: Story
+) -> None:
     settings.MASTHEAD_PAGE_CACHE = True
     first = client.get(story.get_absolute_url())
     second = client.get(story.get_absolute_url())

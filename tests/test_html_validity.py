@@ -15,10 +15,14 @@ from masthead.discussion.services import comment_create
 pytestmark = [pytest.mark.django_db, pytest.mark.htmlcheck]
 
 
-def test_pages_have_no_html_errors(vnu_command: list[str], tmp_path: Path, story: Any,
-                                   member: Any, other_member: Any, curator: Any) -> None:
-    first, _ = comment_create(actor=member, story=story, body="A *first* comment with a "
-                              "[link](https://example.test/) and `code`.\n\n> a quote")
+def test_pages_have_no_html_errors(
+    vnu_command: list[str], tmp_path: Path, story: Any, member: Any, other_member: Any, curator: Any
+) -> None:
+    first, _ = comment_create(
+        actor=member,
+        story=story,
+        body="A *first* comment with a [link](https://example.test/) and `code`.\n\n> a quote",
+    )
     second, _ = comment_create(actor=other_member, story=story, body="A reply", parent=first)
     comment_create(actor=member, story=story, body="A reply to the reply", parent=second)
     comment_create(actor=other_member, story=story, body="A second thread")
@@ -53,7 +57,8 @@ def test_pages_have_no_html_errors(vnu_command: list[str], tmp_path: Path, story
         path.write_bytes(response.content)
         files.append(str(path))
 
-    result = subprocess.run([*vnu_command, *files], capture_output=True, text=True, timeout=180,
-                            check=False)
+    result = subprocess.run(
+        [*vnu_command, *files], capture_output=True, text=True, timeout=180, check=False
+    )
     report = (result.stdout + result.stderr).strip()
     assert result.returncode == 0, f"Nu Html Checker errors:\n{report}"

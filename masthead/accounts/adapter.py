@@ -16,6 +16,9 @@ class AccountAdapter(DefaultAccountAdapter):
         with transaction.atomic():
             user = super().save_user(request, user, form, commit=commit)
             if commit and "handle" in form.cleaned_data:
-                services.profile_create(user=user, handle=form.cleaned_data["handle"],
-                                        display_name=form.cleaned_data["display_name"])
+                services.profile_create(
+                    user=user,
+                    handle=form.cleaned_data["handle"],
+                    display_name=form.cleaned_data["display_name"],
+                )
         return user

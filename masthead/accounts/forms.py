@@ -17,14 +17,20 @@ from .validators import (
     validate_handle,
 )
 
-HANDLE_HELP = _("3 to 30 characters: letters a-z, digits and underscores, starting with a letter. "
-                "Your profile will be at /@handle. It cannot be changed later.")
+HANDLE_HELP = _(
+    "3 to 30 characters: letters a-z, digits and underscores, starting with a letter. "
+    "Your profile will be at /@handle. It cannot be changed later."
+)
 
 
 class DisplayNameField(forms.CharField):
     def __init__(self, **kwargs: Any) -> None:
-        super().__init__(label=_("Display name"), max_length=DISPLAY_NAME_MAX_LENGTH,
-                         help_text=_("The name shown with your comments."), **kwargs)
+        super().__init__(
+            label=_("Display name"),
+            max_length=DISPLAY_NAME_MAX_LENGTH,
+            help_text=_("The name shown with your comments."),
+            **kwargs,
+        )
 
     def clean(self, value: Any) -> str:
         value = normalize_display_name(super().clean(value) or "")
@@ -35,8 +41,12 @@ class DisplayNameField(forms.CharField):
 class SignupProfileForm(forms.Form):
     """The fields allauth's sign-up form adds for Masthead: handle and display name."""
 
-    handle = forms.CharField(label=_("Handle"), max_length=HANDLE_MAX_LENGTH,
-                             help_text=HANDLE_HELP, validators=[validate_handle])
+    handle = forms.CharField(
+        label=_("Handle"),
+        max_length=HANDLE_MAX_LENGTH,
+        help_text=HANDLE_HELP,
+        validators=[validate_handle],
+    )
     display_name = DisplayNameField()
 
     def clean_handle(self) -> str:
@@ -55,5 +65,9 @@ class ProfileCreateForm(SignupProfileForm):
 
 class ProfileEditForm(forms.Form):
     display_name = DisplayNameField()
-    bio = forms.CharField(label=_("About you"), required=False, max_length=500,
-                          widget=forms.Textarea(attrs={"rows": 4}))
+    bio = forms.CharField(
+        label=_("About you"),
+        required=False,
+        max_length=500,
+        widget=forms.Textarea(attrs={"rows": 4}),
+    )

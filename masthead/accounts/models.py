@@ -41,7 +41,7 @@ class User(AbstractUser):
     USERNAME_FIELD = "email"
     REQUIRED_FIELDS: ClassVar[list[str]] = []
 
-    objects: ClassVar[UserManager] = UserManager()  # type: ignore[assignment]
+    objects: ClassVar[UserManager] = UserManager()
 
     class Meta:
         verbose_name = _("user")
@@ -54,10 +54,12 @@ class User(AbstractUser):
 class Profile(models.Model):
     """A member as others see them: a display name and a handle unique in any letter case."""
 
-    user = models.OneToOneField(User, on_delete=models.CASCADE, primary_key=True,
-                                related_name="profile")
-    handle = models.CharField(_("handle"), max_length=HANDLE_MAX_LENGTH,
-                              validators=[validate_handle])
+    user = models.OneToOneField(
+        User, on_delete=models.CASCADE, primary_key=True, related_name="profile"
+    )
+    handle = models.CharField(
+        _("handle"), max_length=HANDLE_MAX_LENGTH, validators=[validate_handle]
+    )
     display_name = models.CharField(_("display name"), max_length=DISPLAY_NAME_MAX_LENGTH)
     bio = models.TextField(_("about"), max_length=500, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)

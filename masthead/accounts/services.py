@@ -45,7 +45,12 @@ def profile_update(*, actor: User, profile: Profile, display_name: str, bio: str
 
 @transaction.atomic
 def member_create(
-    *, email: str, password: str | None, handle: str, display_name: str, verified: bool = True,
+    *,
+    email: str,
+    password: str | None,
+    handle: str,
+    display_name: str,
+    verified: bool = True,
 ) -> User:
     """A member with a confirmed (or not) e-mail address and a profile: demo and tests."""
     user = User.objects.create_user(email=email, password=password)

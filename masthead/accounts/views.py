@@ -11,6 +11,7 @@ from django.views.decorators.http import require_http_methods
 from masthead.core import ratelimit
 
 from . import services
+from .auth import member_of
 from .forms import ProfileCreateForm, ProfileEditForm
 from .models import Profile
 
@@ -19,7 +20,7 @@ from .models import Profile
 @require_http_methods(["GET", "POST"])
 def profile_edit(request: HttpRequest) -> HttpResponse:
     """Edit one's profile; an account without a profile creates it here first."""
-    user = request.user
+    user = member_of(request)
     profile = Profile.objects.filter(user=user).first()
     form: ProfileCreateForm | ProfileEditForm
     if profile is None:
@@ -31,9 +32,9 @@ def profile_edit(request: HttpRequest) -> HttpResponse:
         try:
             ratelimit.check("profile", request=request, user_id=user.pk)
             if profile is None:
-                profile = services.profile_create(user=user, **form.cleaned_data)  # type: ignore[arg-type]
+                profile = services.profile_create(user=user, **form.cleaned_data)
             else:
-                services.profile_update(actor=user, profile=profile, **form.cleaned_data)  # type: ignore[arg-type]
+                services.profile_update(actor=user, profile=profile, **form.cleaned_data)
         except ValidationError as error:
             form.add_error(None, error)
         except ratelimit.RateLimited as limited:
@@ -42,5 +43,6 @@ def profile_edit(request: HttpRequest) -> HttpResponse:
             messages.success(request, _("Your profile is saved."))
             return redirect(profile.get_absolute_url())
     status = 400 if form.errors else 200
-    return render(request, "accounts/profile_edit.html",
-                  {"form": form, "profile": profile}, status=status)
+    return render(
+        request, "accounts/profile_edit.html", {"form": form, "profile": profile}, status=status
+    )

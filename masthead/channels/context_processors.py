@@ -22,8 +22,10 @@ def nav_channels() -> list[NavChannel]:
 
     channels = cache.get(NAV_CACHE_KEY)
     if channels is None:
-        channels = [NavChannel(name=c.name, url=c.get_absolute_url())
-                    for c in Channel.objects.only("slug", "name").order_by("name")]
+        channels = [
+            NavChannel(name=c.name, url=c.get_absolute_url())
+            for c in Channel.objects.only("slug", "name").order_by("name")
+        ]
         cache.set(NAV_CACHE_KEY, channels, NAV_CACHE_SECONDS)
     return channels
 

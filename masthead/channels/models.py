@@ -13,8 +13,9 @@ from .validators import validate_channel_slug, validate_slug
 class Channel(models.Model):
     """An independent publisher on the platform, with its own curators and sections."""
 
-    slug = models.CharField(_("slug"), max_length=50, unique=True,
-                            validators=[validate_channel_slug])
+    slug = models.CharField(
+        _("slug"), max_length=50, unique=True, validators=[validate_channel_slug]
+    )
     name = models.CharField(_("name"), max_length=100)
     tagline = models.CharField(_("tagline"), max_length=200, blank=True)
     description = models.TextField(_("description"), blank=True)
@@ -34,8 +35,9 @@ class Section(models.Model):
     channel = models.ForeignKey(Channel, on_delete=models.CASCADE, related_name="sections")
     slug = models.CharField(_("slug"), max_length=50, validators=[validate_slug])
     name = models.CharField(_("name"), max_length=100)
-    position = models.PositiveSmallIntegerField(_("position"), default=0,
-                                                help_text=_("Order in the channel's navigation."))
+    position = models.PositiveSmallIntegerField(
+        _("position"), default=0, help_text=_("Order in the channel's navigation.")
+    )
 
     class Meta:
         ordering = ("channel", "position", "name")
@@ -58,8 +60,9 @@ class ChannelRole(models.Model):
         CURATOR = "curator", _("curator")
 
     channel = models.ForeignKey(Channel, on_delete=models.CASCADE, related_name="roles")
-    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE,
-                             related_name="channel_roles")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="channel_roles"
+    )
     role = models.CharField(max_length=16, choices=Role.choices)
     created_at = models.DateTimeField(auto_now_add=True)
 

@@ -27,8 +27,9 @@ def section_get(channel: Channel, slug: str) -> Section:
 def roles_of(user: Any, channel_id: int) -> set[str]:
     if not getattr(user, "is_authenticated", False):
         return set()
-    return set(ChannelRole.objects.filter(user=user, channel_id=channel_id)
-               .values_list("role", flat=True))
+    return set(
+        ChannelRole.objects.filter(user=user, channel_id=channel_id).values_list("role", flat=True)
+    )
 
 
 def can_curate(user: Any, channel_id: int) -> bool:
@@ -37,8 +38,9 @@ def can_curate(user: Any, channel_id: int) -> bool:
         return False
     if user.is_staff:
         return True
-    return ChannelRole.objects.filter(user=user, channel_id=channel_id,
-                                      role__in=CURATING_ROLES).exists()
+    return ChannelRole.objects.filter(
+        user=user, channel_id=channel_id, role__in=CURATING_ROLES
+    ).exists()
 
 
 def can_moderate(user: Any, channel_id: int) -> bool:

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from django.core.exceptions import PermissionDenied
 from django.core.cache import cache
+from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils.translation import gettext as _
 
@@ -21,7 +21,12 @@ def _require_admin(actor: User | None) -> None:
 
 @transaction.atomic
 def channel_create(
-    *, actor: User | None, slug: str, name: str, tagline: str = "", description: str = "",
+    *,
+    actor: User | None,
+    slug: str,
+    name: str,
+    tagline: str = "",
+    description: str = "",
     owner: User | None = None,
 ) -> Channel:
     _require_admin(actor)
@@ -35,8 +40,9 @@ def channel_create(
 
 
 @transaction.atomic
-def section_create(*, actor: User | None, channel: Channel, slug: str, name: str,
-                   position: int = 0) -> Section:
+def section_create(
+    *, actor: User | None, channel: Channel, slug: str, name: str, position: int = 0
+) -> Section:
     _require_admin(actor)
     section = Section(channel=channel, slug=slug, name=name, position=position)
     section.full_clean()
@@ -48,8 +54,9 @@ def section_create(*, actor: User | None, channel: Channel, slug: str, name: str
 def role_grant(*, actor: User | None, channel: Channel, user: User, role: str) -> ChannelRole:
     """Admins grant any role; an owner of the channel appoints its curators."""
     if actor is not None and not actor.is_staff:
-        is_owner = ChannelRole.objects.filter(channel=channel, user=actor,
-                                              role=ChannelRole.Role.OWNER).exists()
+        is_owner = ChannelRole.objects.filter(
+            channel=channel, user=actor, role=ChannelRole.Role.OWNER
+        ).exists()
         if not (is_owner and role == ChannelRole.Role.CURATOR):
             raise PermissionDenied(_("Only the channel's owner appoints curators."))
     grant, _created = ChannelRole.objects.get_or_create(channel=channel, user=user, role=role)
@@ -59,8 +66,9 @@ def role_grant(*, actor: User | None, channel: Channel, user: User, role: str) -
 @transaction.atomic
 def role_revoke(*, actor: User | None, channel: Channel, user: User, role: str) -> None:
     if actor is not None and not actor.is_staff:
-        is_owner = ChannelRole.objects.filter(channel=channel, user=actor,
-                                              role=ChannelRole.Role.OWNER).exists()
+        is_owner = ChannelRole.objects.filter(
+            channel=channel, user=actor, role=ChannelRole.Role.OWNER
+        ).exists()
         if not (is_owner and role == ChannelRole.Role.CURATOR):
             raise PermissionDenied(_("Only the channel's owner removes curators."))
     ChannelRole.objects.filter(channel=channel, user=user, role=role).delete()

@@ -7,11 +7,36 @@ from django.utils.translation import gettext as _
 
 SLUG_RE = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 # A channel's slug is the first segment of its URLs, so it cannot be one of the site's own.
-RESERVED_CHANNEL_SLUGS = frozenset({
-    "about", "accounts", "admin", "api", "atom", "comments", "curate", "feed", "feeds", "health",
-    "healthz", "help", "home", "login", "logout", "media", "robots-txt", "rss", "search",
-    "settings", "signup", "sitemap", "static", "stories", "studio", "www",
-})
+RESERVED_CHANNEL_SLUGS = frozenset(
+    {
+        "about",
+        "accounts",
+        "admin",
+        "api",
+        "atom",
+        "comments",
+        "curate",
+        "feed",
+        "feeds",
+        "health",
+        "healthz",
+        "help",
+        "home",
+        "login",
+        "logout",
+        "media",
+        "robots-txt",
+        "rss",
+        "search",
+        "settings",
+        "signup",
+        "sitemap",
+        "static",
+        "stories",
+        "studio",
+        "www",
+    }
+)
 
 
 def validate_slug(value: str) -> None:
@@ -25,5 +50,6 @@ def validate_slug(value: str) -> None:
 def validate_channel_slug(value: str) -> None:
     validate_slug(value)
     if value in RESERVED_CHANNEL_SLUGS:
-        raise ValidationError(_("“%(slug)s” is reserved for the site."), code="reserved",
-                              params={"slug": value})
+        raise ValidationError(
+            _("“%(slug)s” is reserved for the site."), code="reserved", params={"slug": value}
+        )

@@ -34,8 +34,11 @@ def process_upload(upload: IO[bytes], *, name: str = "image") -> ContentFile:
     upload.seek(0)
     data = upload.read(limit + 1)
     if len(data) > limit:
-        raise ValidationError(_("The image is larger than %(limit)s MB."), code="too_large",
-                              params={"limit": round(limit / 1_048_576, 1)})
+        raise ValidationError(
+            _("The image is larger than %(limit)s MB."),
+            code="too_large",
+            params={"limit": round(limit / 1_048_576, 1)},
+        )
     try:
         with warnings.catch_warnings():
             warnings.simplefilter("error", Image.DecompressionBombWarning)
@@ -43,24 +46,37 @@ def process_upload(upload: IO[bytes], *, name: str = "image") -> ContentFile:
             if probe.format not in ACCEPTED_FORMATS:
                 raise ValidationError(
                     _("Upload a JPEG, PNG, WebP or GIF image (this file is %(format)s)."),
-                    code="format", params={"format": probe.format or _("unknown")},
+                    code="format",
+                    params={"format": probe.format or _("unknown")},
                 )
             if probe.width * probe.height > MAX_PIXELS:
-                raise ValidationError(_("The image has too many pixels (%(w)s x %(h)s)."),
-                                      code="pixels", params={"w": probe.width, "h": probe.height})
+                raise ValidationError(
+                    _("The image has too many pixels (%(w)s x %(h)s)."),
+                    code="pixels",
+                    params={"w": probe.width, "h": probe.height},
+                )
             probe.verify()
-            image = Image.open(io.BytesIO(data))
+            image: Image.Image = Image.open(io.BytesIO(data))
             image.load()
-    except (UnidentifiedImageError, Image.DecompressionBombError, Image.DecompressionBombWarning,
-            OSError, SyntaxError) as error:
-        raise ValidationError(_("This file is not an image we can read."), code="invalid") from error
+    except (
+        UnidentifiedImageError,
+        Image.DecompressionBombError,
+        Image.DecompressionBombWarning,
+        OSError,
+        SyntaxError,
+    ) as error:
+        raise ValidationError(
+            _("This file is not an image we can read."), code="invalid"
+        ) from error
 
     source_format = image.format or "PNG"
     image = ImageOps.exif_transpose(image)
     image.thumbnail((MAX_SIDE, MAX_SIDE))
     out = io.BytesIO()
     if source_format == "JPEG" or (source_format in {"WEBP", "GIF"} and image.mode == "RGB"):
-        image.convert("RGB").save(out, "JPEG", quality=JPEG_QUALITY, optimize=True, progressive=True)
+        image.convert("RGB").save(
+            out, "JPEG", quality=JPEG_QUALITY, optimize=True, progressive=True
+        )
         suffix = "jpg"
     else:
         if image.mode not in {"RGB", "RGBA", "L", "LA", "P"}:

@@ -8,8 +8,8 @@ from __future__ import annotations
 from typing import Any
 
 from django.conf import settings
-from django.contrib.messages import get_messages
 from django.contrib.humanize.templatetags.humanize import intcomma, naturaltime
+from django.contrib.messages import get_messages
 from django.templatetags.static import static
 from django.urls import reverse
 from django.utils import dateformat, timezone, translation

@@ -15,6 +15,7 @@ into the cache. See docs/decisions/0003-page-cache.md.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import time
 from collections.abc import Callable, Iterable
@@ -72,7 +73,8 @@ def _cacheable_query(request: HttpRequest) -> str | None:
 
 def _personal(request: HttpRequest) -> bool:
     return any(name in request.COOKIES for name in PERSONAL_COOKIES) or bool(
-        request.headers.get("HX-Request") or request.headers.get("Authorization"))
+        request.headers.get("HX-Request") or request.headers.get("Authorization")
+    )
 
 
 def cache_for_anonymous(timeout: int | None = None) -> Callable[..., Any]:
@@ -81,14 +83,18 @@ def cache_for_anonymous(timeout: int | None = None) -> Callable[..., Any]:
     ``timeout`` None keeps a page until its service invalidates it (bounded by
     MASTHEAD_PAGE_CACHE_SECONDS); listing pages pass LISTING_SECONDS.
     """
+
     def decorator(view: Callable[..., HttpResponseBase]) -> Callable[..., HttpResponseBase]:
         @wraps(view)
         def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
             response = view(request, *args, **kwargs)
             response.masthead_cache_timeout = (  # type: ignore[attr-defined]
-                timeout if timeout is not None else settings.MASTHEAD_PAGE_CACHE_SECONDS)
+                timeout if timeout is not None else settings.MASTHEAD_PAGE_CACHE_SECONDS
+            )
             return response
+
         return wrapped
+
     return decorator
 
 
@@ -118,8 +124,7 @@ class AnonymousPageCacheMiddleware:
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponseBase:
-        if (request.method != "GET" or not settings.MASTHEAD_PAGE_CACHE
-                or _personal(request)):
+        if request.method != "GET" or not settings.MASTHEAD_PAGE_CACHE or _personal(request):
             return self.get_response(request)
         query = _cacheable_query(request)
         if query is None:
@@ -130,9 +135,13 @@ class AnonymousPageCacheMiddleware:
             return self._from_entry(request, entry)
         response = self.get_response(request)
         timeout = getattr(response, "masthead_cache_timeout", None)
-        if (timeout is not None and isinstance(response, HttpResponse)
-                and response.status_code == 200 and not response.cookies
-                and _is_anonymous(request)):
+        if (
+            timeout is not None
+            and isinstance(response, HttpResponse)
+            and response.status_code == 200
+            and not response.cookies
+            and _is_anonymous(request)
+        ):
             self._store(key, response, timeout)
         return response
 
@@ -146,8 +155,9 @@ class AnonymousPageCacheMiddleware:
         cache.set(key, (etag, headers, content), timeout)
         response[CACHE_STATUS_HEADER] = "miss"
 
-    def _from_entry(self, request: HttpRequest, entry: tuple[str, dict[str, str], bytes]
-                    ) -> HttpResponseBase:
+    def _from_entry(
+        self, request: HttpRequest, entry: tuple[str, dict[str, str], bytes]
+    ) -> HttpResponseBase:
         etag, headers, content = entry
         response: HttpResponseBase
         if _not_modified(request, etag):
@@ -170,10 +180,9 @@ def _is_anonymous(request: HttpRequest) -> bool:
 def invalidate_paths(paths: Iterable[str]) -> None:
     """Make the cached pages at ``paths`` (all their ?page= variants too) unreachable."""
     for path in set(paths):
-        try:
+        # No generation yet means nothing was cached under this path.
+        with contextlib.suppress(ValueError):
             cache.incr(GENERATION_PREFIX + _path_hash(path))
-        except ValueError:
-            pass  # no generation yet: nothing was cached under this path
 
 
 def invalidate_story(story: _HasUrl) -> None:

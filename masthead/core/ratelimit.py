@@ -27,7 +27,7 @@ class Rate:
         return cls(limit=int(count), period=int(seconds))
 
 
-class RateLimited(Exception):  # noqa: N818 - reads as a state, like Django's PermissionDenied
+class RateLimited(Exception):
     def __init__(self, retry_after: int) -> None:
         self.retry_after = max(1, retry_after)
         super().__init__(
@@ -73,7 +73,9 @@ def check(scope: str, *, request: HttpRequest, user_id: int | None = None) -> No
     if not settings.MASTHEAD_RATE_LIMITS_ENABLED:
         return
     now = time.time()
-    keys: list[tuple[str, Rate | None]] = [(f"{scope}:ip:{client_ip(request)}", _rate(f"{scope}:ip"))]
+    keys: list[tuple[str, Rate | None]] = [
+        (f"{scope}:ip:{client_ip(request)}", _rate(f"{scope}:ip"))
+    ]
     if user_id is not None:
         keys.append((f"{scope}:member:{user_id}", _rate(f"{scope}:member")))
     for key, rate in keys:

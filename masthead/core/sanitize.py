@@ -20,17 +20,58 @@ from markupsafe import Markup
 URL_SCHEMES = {"http", "https", "mailto"}
 
 STORY_TAGS = {
-    "p", "h2", "h3", "h4", "blockquote", "ul", "ol", "li", "a", "strong", "em", "b", "i",
-    "code", "pre", "br", "hr", "cite", "q", "sup", "sub", "abbr", "s",
+    "p",
+    "h2",
+    "h3",
+    "h4",
+    "blockquote",
+    "ul",
+    "ol",
+    "li",
+    "a",
+    "strong",
+    "em",
+    "b",
+    "i",
+    "code",
+    "pre",
+    "br",
+    "hr",
+    "cite",
+    "q",
+    "sup",
+    "sub",
+    "abbr",
+    "s",
 }
-STORY_ATTRIBUTES = {"a": {"href", "title"}, "abbr": {"title"}, "q": {"cite"}, "blockquote": {"cite"}}
+STORY_ATTRIBUTES = {
+    "a": {"href", "title"},
+    "abbr": {"title"},
+    "q": {"cite"},
+    "blockquote": {"cite"},
+}
 
 COMMENT_TAGS = {"p", "a", "strong", "em", "code", "pre", "blockquote", "ul", "ol", "li", "br"}
 COMMENT_ATTRIBUTES = {"a": {"href"}}
 
 # Content of these tags is dropped, not unwrapped: their text is not prose.
-DROP_WITH_CONTENT = {"script", "style", "template", "noscript", "iframe", "object", "embed",
-                     "svg", "math", "title", "textarea", "select", "noembed", "noframes", "xmp"}
+DROP_WITH_CONTENT = {
+    "script",
+    "style",
+    "template",
+    "noscript",
+    "iframe",
+    "object",
+    "embed",
+    "svg",
+    "math",
+    "title",
+    "textarea",
+    "select",
+    "noembed",
+    "noframes",
+    "xmp",
+}
 
 
 @cache
@@ -88,8 +129,10 @@ def _comment_markdown() -> MarkdownIt:
     # quotes and lists. No raw HTML, images, headings, tables or rules: a comment is prose.
     md = MarkdownIt("commonmark", {"html": False, "linkify": True, "breaks": True})
     md.enable("linkify")
-    md.disable(["image", "heading", "lheading", "hr", "html_block", "html_inline", "table"],
-               ignoreInvalid=True)
+    md.disable(
+        ["image", "heading", "lheading", "hr", "html_block", "html_inline", "table"],
+        ignoreInvalid=True,
+    )
     return md
 
 

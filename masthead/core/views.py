@@ -14,7 +14,7 @@ MEDIA_MAX_AGE = 31_536_000
 @cache_control(public=True, max_age=MEDIA_MAX_AGE, immutable=True)
 def media(request: HttpRequest, path: str) -> HttpResponseBase:
     """Uploaded images, for installations without a web server in front to serve them."""
-    response = serve(request, path, document_root=settings.MEDIA_ROOT)
+    response = serve(request, path, document_root=str(settings.MEDIA_ROOT))
     response["X-Content-Type-Options"] = "nosniff"
     return response
 

@@ -67,8 +67,12 @@ def read_content() -> tuple[dict[str, Any], list[dict[str, Any]]]:
 def _member(handle: str, display_name: str, report: Report, *, staff: bool = False) -> User:
     user = User.objects.filter(email=email_for(handle)).first()
     if user is None:
-        user = member_create(email=email_for(handle), password=DEMO_PASSWORD, handle=handle,
-                             display_name=display_name)
+        user = member_create(
+            email=email_for(handle),
+            password=DEMO_PASSWORD,
+            handle=handle,
+            display_name=display_name,
+        )
         report.members += 1
     if staff and not user.is_superuser:
         user.is_staff = user.is_superuser = True
@@ -80,15 +84,21 @@ def _published_at(entry: dict[str, Any], now: dt.datetime) -> dt.datetime:
     hour, minute = (int(part) for part in entry["time"].split(":"))
     local_now = now.astimezone(zone(entry["time_zone"]))
     day = local_now.date() - dt.timedelta(days=int(entry["days_ago"]))
-    moment = dt.datetime(day.year, day.month, day.day, hour, minute,
-                         tzinfo=zone(entry["time_zone"]))
+    moment = dt.datetime(
+        day.year, day.month, day.day, hour, minute, tzinfo=zone(entry["time_zone"])
+    )
     while moment > now - dt.timedelta(minutes=30):  # a story "from today" later than now
         moment -= dt.timedelta(days=1)
     return moment
 
 
-def _story(entry: dict[str, Any], channels: dict[str, Channel], members: dict[str, User],
-           now: dt.datetime, report: Report) -> None:
+def _story(
+    entry: dict[str, Any],
+    channels: dict[str, Channel],
+    members: dict[str, User],
+    now: dt.datetime,
+    report: Report,
+) -> None:
     public_id = uuid.uuid5(STORY_ID_NAMESPACE, entry["key"])
     if Story.objects.filter(public_id=public_id).exists():
         return
@@ -97,10 +107,18 @@ def _story(entry: dict[str, Any], channels: dict[str, Channel], members: dict[st
     image = entry.get("image")
     source = entry.get("source") or {}
     story = story_create(
-        actor=None, channel=channel, section=section, kind=entry["kind"], public_id=public_id,
-        headline=entry["headline"], byline=entry.get("byline", ""),
-        time_zone=entry["time_zone"], excerpt=entry.get("excerpt", ""), body=entry["body"],
-        original_url=source.get("url", ""), source_name=source.get("name", ""),
+        actor=None,
+        channel=channel,
+        section=section,
+        kind=entry["kind"],
+        public_id=public_id,
+        headline=entry["headline"],
+        byline=entry.get("byline", ""),
+        time_zone=entry["time_zone"],
+        excerpt=entry.get("excerpt", ""),
+        body=entry["body"],
+        original_url=source.get("url", ""),
+        source_name=source.get("name", ""),
         image=io.BytesIO(paint(entry["key"], image["motif"], image["palette"])) if image else None,
         image_caption=image["caption"] if image else "",
         image_credit=image["credit"] if image else "",
@@ -113,15 +131,20 @@ def _story(entry: dict[str, Any], channels: dict[str, Channel], members: dict[st
     moment = published
     for thread in entry.get("comments", []):
         moment = min(moment + COMMENT_SPACING, now)
-        opening, _created = comment_create(actor=members[thread["author"]], story=story,
-                                           body=thread["body"], created_at=moment)
+        opening, _created = comment_create(
+            actor=members[thread["author"]], story=story, body=thread["body"], created_at=moment
+        )
         in_thread: dict[int, Comment] = {1: opening}
         for reply in thread.get("replies", []):
             moment = min(moment + COMMENT_SPACING, now)
             parent = in_thread.get(int(reply.get("reply_to", 1)), opening)
-            comment, _created = comment_create(actor=members[reply["author"]], story=story,
-                                               body=reply["body"], parent=parent,
-                                               created_at=moment)
+            comment, _created = comment_create(
+                actor=members[reply["author"]],
+                story=story,
+                body=reply["body"],
+                parent=parent,
+                created_at=moment,
+            )
             in_thread[comment.position] = comment
         report.comments += len(in_thread)
 
@@ -133,21 +156,32 @@ def load() -> Report:
     now = timezone.now()
     _member(ADMIN["handle"], ADMIN["display_name"], report, staff=True)
     report.accounts.append((email_for(ADMIN["handle"]), "site admin (also /admin/)"))
-    members = {m["handle"]: _member(m["handle"], m["display_name"], report)
-               for m in site["members"]}
+    members = {
+        m["handle"]: _member(m["handle"], m["display_name"], report) for m in site["members"]
+    }
     channels: dict[str, Channel] = {}
     for spec in site["channels"]:
         channel = Channel.objects.filter(slug=spec["slug"]).first()
         if channel is None:
-            channel = channel_create(actor=None, slug=spec["slug"], name=spec["name"],
-                                     tagline=spec["tagline"], owner=members[spec["owner"]])
+            channel = channel_create(
+                actor=None,
+                slug=spec["slug"],
+                name=spec["name"],
+                tagline=spec["tagline"],
+                owner=members[spec["owner"]],
+            )
             for position, section in enumerate(spec["sections"]):
-                section_create(actor=None, channel=channel, slug=section["slug"],
-                               name=section["name"], position=position)
+                section_create(
+                    actor=None,
+                    channel=channel,
+                    slug=section["slug"],
+                    name=section["name"],
+                    position=position,
+                )
             report.channels += 1
         channels[spec["slug"]] = channel
         report.accounts.append((email_for(spec["owner"]), f"owner and curator of {spec['name']}"))
-    for handle in list(members)[len(site["channels"]):][:3]:
+    for handle in list(members)[len(site["channels"]) :][:3]:
         report.accounts.append((email_for(handle), "member"))
     for entry in stories:
         _story(entry, channels, members, now, report)

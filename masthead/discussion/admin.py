@@ -16,8 +16,14 @@ class CommentAdmin(admin.ModelAdmin):
     list_select_related = ("author", "story")
     search_fields = ("body_source", "author__email", "author__profile__handle")
     raw_id_fields = ("story", "author", "parent", "moderated_by")
-    readonly_fields = ("thread", "position", "thread_size", "body_html", "client_token",
-                       "created_at")
+    readonly_fields = (
+        "thread",
+        "position",
+        "thread_size",
+        "body_html",
+        "client_token",
+        "created_at",
+    )
     inlines = (CommentReportInline,)
 
 

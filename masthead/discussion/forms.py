@@ -21,8 +21,10 @@ class CommentForm(forms.Form):
         strip=False,
         widget=forms.Textarea(attrs={"rows": 4, "maxlength": COMMENT_MAX_LENGTH}),
         error_messages={"required": _("Write something before posting.")},
-        help_text=_("Markdown: *emphasis*, **strong**, [links](https://example.com), > quotes, "
-                    "lists and `code`."),
+        help_text=_(
+            "Markdown: *emphasis*, **strong**, [links](https://example.com), > quotes, "
+            "lists and `code`."
+        ),
     )
     parent = forms.IntegerField(required=False, widget=forms.HiddenInput, min_value=1)
     client_token = forms.CharField(required=False, max_length=64, widget=forms.HiddenInput)
@@ -34,14 +36,23 @@ class CommentForm(forms.Form):
 
 
 class CommentEditForm(forms.Form):
-    body = forms.CharField(label=_("Your comment"), strip=False,
-                           widget=forms.Textarea(attrs={"rows": 4, "maxlength": COMMENT_MAX_LENGTH}),
-                           error_messages={"required": _("Write something before saving.")})
+    body = forms.CharField(
+        label=_("Your comment"),
+        strip=False,
+        widget=forms.Textarea(attrs={"rows": 4, "maxlength": COMMENT_MAX_LENGTH}),
+        error_messages={"required": _("Write something before saving.")},
+    )
 
 
 class ReportForm(forms.Form):
-    reason = forms.ChoiceField(label=_("What is wrong with it?"),
-                               choices=CommentReport.Reason.choices, widget=forms.RadioSelect)
-    note = forms.CharField(label=_("Details (optional, required for “Something else”)"),
-                           required=False, max_length=500,
-                           widget=forms.Textarea(attrs={"rows": 3}))
+    reason = forms.ChoiceField(
+        label=_("What is wrong with it?"),
+        choices=CommentReport.Reason.choices,
+        widget=forms.RadioSelect,
+    )
+    note = forms.CharField(
+        label=_("Details (optional, required for “Something else”)"),
+        required=False,
+        max_length=500,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )

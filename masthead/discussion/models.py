@@ -29,10 +29,12 @@ class Comment(models.Model):
         REMOVED = "removed", _("removed")
 
     story = models.ForeignKey(Story, on_delete=models.CASCADE, related_name="comments")
-    author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True,
-                               related_name="comments")
-    parent = models.ForeignKey("self", on_delete=models.PROTECT, null=True, blank=True,
-                               related_name="replies")
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="comments"
+    )
+    parent = models.ForeignKey(
+        "self", on_delete=models.PROTECT, null=True, blank=True, related_name="replies"
+    )
     thread = models.PositiveIntegerField(editable=False)
     position = models.PositiveIntegerField(editable=False)
     # On a thread's first comment: positions allocated in the thread so far.
@@ -44,10 +46,12 @@ class Comment(models.Model):
 
     created_at = models.DateTimeField(auto_now_add=True)
     edited_at = models.DateTimeField(null=True, blank=True)
-    deleted_at = models.DateTimeField(null=True, blank=True,
-                                      help_text=_("Set when the author deleted it: a tombstone."))
-    moderated_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL,
-                                     null=True, blank=True, related_name="+")
+    deleted_at = models.DateTimeField(
+        null=True, blank=True, help_text=_("Set when the author deleted it: a tombstone.")
+    )
+    moderated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
     moderated_at = models.DateTimeField(null=True, blank=True)
     # The form's one-time token: a second submission of the same form returns the first comment.
     client_token = models.CharField(max_length=64, blank=True, editable=False)
@@ -55,11 +59,14 @@ class Comment(models.Model):
     class Meta:
         ordering = ("story", "thread", "position")
         constraints: ClassVar = [
-            models.UniqueConstraint(fields=["story", "thread", "position"],
-                                    name="comment_number_unique"),
-            models.UniqueConstraint(fields=["author", "client_token"],
-                                    condition=~Q(client_token=""),
-                                    name="comment_client_token_unique"),
+            models.UniqueConstraint(
+                fields=["story", "thread", "position"], name="comment_number_unique"
+            ),
+            models.UniqueConstraint(
+                fields=["author", "client_token"],
+                condition=~Q(client_token=""),
+                name="comment_client_token_unique",
+            ),
         ]
         indexes: ClassVar = [
             models.Index(fields=["author", "-created_at"], name="comment_author_idx"),
@@ -96,8 +103,9 @@ class CommentReport(models.Model):
         OTHER = "other", _("Something else")
 
     comment = models.ForeignKey(Comment, on_delete=models.CASCADE, related_name="reports")
-    reporter = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE,
-                                 related_name="+")
+    reporter = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+"
+    )
     reason = models.CharField(max_length=16, choices=Reason.choices)
     note = models.CharField(_("details"), max_length=500, blank=True)
     created_at = models.DateTimeField(auto_now_add=True)

@@ -27,8 +27,11 @@ class CommentPolicy:
     @classmethod
     def for_viewer(cls, viewer: Any, channel_id: int) -> CommentPolicy:
         member = bool(getattr(viewer, "is_authenticated", False) and viewer.is_active)
-        return cls(viewer_id=viewer.pk if member else None, is_member=member,
-                   is_moderator=member and can_moderate(viewer, channel_id))
+        return cls(
+            viewer_id=viewer.pk if member else None,
+            is_member=member,
+            is_moderator=member and can_moderate(viewer, channel_id),
+        )
 
     def is_author(self, comment: Comment) -> bool:
         return self.viewer_id is not None and comment.author_id == self.viewer_id
@@ -37,16 +40,20 @@ class CommentPolicy:
         return self.now - comment.created_at <= COMMENT_EDIT_WINDOW
 
     def can_reply(self, comment: Comment) -> bool:
-        return (self.is_member and comment.status == Comment.Status.VISIBLE
-                and not comment.is_deleted)
+        return (
+            self.is_member and comment.status == Comment.Status.VISIBLE and not comment.is_deleted
+        )
 
     def can_edit(self, comment: Comment) -> bool:
         if comment.is_deleted or not self.is_member:
             return False
         if self.is_moderator:
             return True
-        return (self.is_author(comment) and comment.status == Comment.Status.VISIBLE
-                and self.within_edit_window(comment))
+        return (
+            self.is_author(comment)
+            and comment.status == Comment.Status.VISIBLE
+            and self.within_edit_window(comment)
+        )
 
     def can_delete(self, comment: Comment) -> bool:
         return self.is_author(comment) and not comment.is_deleted
@@ -58,8 +65,12 @@ class CommentPolicy:
         return self.is_moderator and comment.status == Comment.Status.HIDDEN
 
     def can_report(self, comment: Comment) -> bool:
-        return (self.is_member and not self.is_author(comment) and not comment.is_deleted
-                and comment.status == Comment.Status.VISIBLE)
+        return (
+            self.is_member
+            and not self.is_author(comment)
+            and not comment.is_deleted
+            and comment.status == Comment.Status.VISIBLE
+        )
 
     def shows_body(self, comment: Comment) -> bool:
         """Hidden text is kept for moderators to judge; others see a notice in its place."""

@@ -61,15 +61,22 @@ def comment_threads(*, story: Story, viewer: Any, moderator: bool | None = None)
 
 def comment_get(pk: int) -> Comment:
     return get_object_or_404(
-        Comment.objects.select_related("story__channel", "story__section", "author__profile"),
-        pk=pk)
+        Comment.objects.select_related("story__channel", "story__section", "author__profile"), pk=pk
+    )
 
 
-def comment_list_by_author(*, author_id: int, limit: int = PROFILE_COMMENTS_COUNT
-                           ) -> QuerySet[Comment]:
+def comment_list_by_author(
+    *, author_id: int, limit: int = PROFILE_COMMENTS_COUNT
+) -> QuerySet[Comment]:
     """A member's recent visible comments on stories readers can see, newest first."""
     live = Story.objects.published()
-    return (Comment.objects.filter(author_id=author_id, status=Comment.Status.VISIBLE,
-                                   deleted_at__isnull=True, story__in=live)
-            .select_related("story__channel", "story__section")
-            .order_by("-created_at")[:limit])
+    return (
+        Comment.objects.filter(
+            author_id=author_id,
+            status=Comment.Status.VISIBLE,
+            deleted_at__isnull=True,
+            story__in=live,
+        )
+        .select_related("story__channel", "story__section")
+        .order_by("-created_at")[:limit]
+    )

@@ -32,7 +32,8 @@ CLIENT_TOKEN_MAX_LENGTH = 64
 
 def _story_changed(story: Story, *, comments_delta: int = 0, **extra: Any) -> None:
     Story.objects.filter(pk=story.pk).update(
-        revision=F("revision") + 1, comment_count=F("comment_count") + comments_delta, **extra)
+        revision=F("revision") + 1, comment_count=F("comment_count") + comments_delta, **extra
+    )
     transaction.on_commit(lambda: pagecache.invalidate_story(story))
 
 
@@ -47,8 +48,12 @@ def _render_body(body: str) -> tuple[str, str]:
         raise ValidationError({"body": _("Write something before posting.")}, code="empty")
     if len(body) > COMMENT_MAX_LENGTH:
         raise ValidationError(
-            {"body": _("A comment is at most %(max)s characters; this one has %(count)s.")
-             % {"max": COMMENT_MAX_LENGTH, "count": len(body)}}, code="too_long")
+            {
+                "body": _("A comment is at most %(max)s characters; this one has %(count)s.")
+                % {"max": COMMENT_MAX_LENGTH, "count": len(body)}
+            },
+            code="too_long",
+        )
     if not any(_visible(ch) for ch in body):
         raise ValidationError({"body": _("This comment has no visible text.")}, code="empty")
     html = render_comment_markdown(body)
@@ -68,8 +73,13 @@ def check_can_comment(actor: User, story: Story) -> None:
 
 @transaction.atomic
 def comment_create(
-    *, actor: User, story: Story, body: str, parent: Comment | None = None,
-    client_token: str = "", created_at: dt.datetime | None = None,
+    *,
+    actor: User,
+    story: Story,
+    body: str,
+    parent: Comment | None = None,
+    client_token: str = "",
+    created_at: dt.datetime | None = None,
 ) -> tuple[Comment, bool]:
     """Post a comment or a reply. Returns (comment, created); a resubmitted form (same
     ``client_token``) returns the comment the first submission made, with created False.
@@ -95,13 +105,22 @@ def comment_create(
         if parent.status != Comment.Status.VISIBLE or parent.is_deleted:
             raise ValidationError(_("That comment can no longer be replied to."), code="parent")
         root = Comment.objects.only("id", "thread_size").get(
-            story=story, thread=parent.thread, position=1)
+            story=story, thread=parent.thread, position=1
+        )
         thread, position = parent.thread, root.thread_size + 1
         Comment.objects.filter(pk=root.pk).update(thread_size=position)
         _story_changed(story, comments_delta=1)
 
-    comment = Comment(story=story, author=actor, parent=parent, thread=thread, position=position,
-                      body_source=source, body_html=html, client_token=client_token)
+    comment = Comment(
+        story=story,
+        author=actor,
+        parent=parent,
+        thread=thread,
+        position=position,
+        body_source=source,
+        body_html=html,
+        client_token=client_token,
+    )
     try:
         with transaction.atomic():
             comment.save()
@@ -125,7 +144,8 @@ def comment_edit(*, actor: User, comment: Comment, body: str) -> Comment:
         if policy.is_author(comment) and not comment.is_deleted:
             raise PermissionDenied(
                 _("Comments can be edited for %(minutes)s minutes after posting.")
-                % {"minutes": int(COMMENT_EDIT_WINDOW.total_seconds() // 60)})
+                % {"minutes": int(COMMENT_EDIT_WINDOW.total_seconds() // 60)}
+            )
         raise PermissionDenied(_("You cannot edit this comment."))
     comment.body_source, comment.body_html = _render_body(body)
     comment.edited_at = timezone.now()
@@ -191,6 +211,7 @@ def comment_report(*, actor: User, comment: Comment, reason: str, note: str = ""
     if reason == CommentReport.Reason.OTHER and not note:
         raise ValidationError({"note": _("Say what is wrong with this comment.")}, code="note")
     report, _created = CommentReport.objects.update_or_create(
-        comment=comment, reporter=actor, defaults={"reason": reason, "note": note})
+        comment=comment, reporter=actor, defaults={"reason": reason, "note": note}
+    )
     report.full_clean()
     return report

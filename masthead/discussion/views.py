@@ -14,6 +14,7 @@ from django.utils.html import format_html
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
+from masthead.accounts.auth import member_of
 from masthead.core import ratelimit
 from masthead.stories.models import Story
 from masthead.stories.selectors import story_get_by_public_id
@@ -52,17 +53,31 @@ def _auto_id(parent_key: str) -> str:
 
 def _comment_fragment(request: HttpRequest, comment: Comment, **extra: Any) -> HttpResponse:
     policy = CommentPolicy.for_viewer(request.user, comment.story.channel_id)
-    return render(request, "discussion/fragments/comment.html",
-                  {"comment": comment, "story": comment.story, "policy": policy, **extra})
+    return render(
+        request,
+        "discussion/fragments/comment.html",
+        {"comment": comment, "story": comment.story, "policy": policy, **extra},
+    )
 
 
-def _form_page(request: HttpRequest, *, story: Story, form: Any, parent: Comment | None,
-               status: int = 200, headers: dict[str, str] | None = None) -> HttpResponse:
+def _form_page(
+    request: HttpRequest,
+    *,
+    story: Story,
+    form: Any,
+    parent: Comment | None,
+    status: int = 200,
+    headers: dict[str, str] | None = None,
+) -> HttpResponse:
     """The comment form on a page of its own: replying without JavaScript, or a rejected post."""
-    template = ("discussion/fragments/comment_form.html" if request.htmx  # type: ignore[attr-defined]
-                else "discussion/comment_form_page.html")
-    response = render(request, template, {"story": story, "form": form, "parent": parent},
-                      status=status)
+    template = (
+        "discussion/fragments/comment_form.html"
+        if request.htmx  # type: ignore[attr-defined]
+        else "discussion/comment_form_page.html"
+    )
+    response = render(
+        request, template, {"story": story, "form": form, "parent": parent}, status=status
+    )
     for name, value in (headers or {}).items():
         response[name] = value
     return response
@@ -80,17 +95,23 @@ def comment_post(request: HttpRequest, public_id: str) -> HttpResponseBase:
     if form.is_valid():
         parent_id = form.cleaned_data["parent"]
         if parent_id:
-            parent = (Comment.objects.select_related("author__profile")
-                      .filter(story=story, pk=parent_id).first())
+            parent = (
+                Comment.objects.select_related("author__profile")
+                .filter(story=story, pk=parent_id)
+                .first()
+            )
             if parent is None:
                 form.add_error(None, _("The comment you replied to is not on this story."))
     if form.is_valid():
         try:
             ratelimit.check("comment", request=request, user_id=request.user.pk)
             comment, created = services.comment_create(
-                actor=request.user,  # type: ignore[arg-type]
-                story=story, parent=parent, body=form.cleaned_data["body"],
-                client_token=form.cleaned_data["client_token"])
+                actor=member_of(request),
+                story=story,
+                parent=parent,
+                body=form.cleaned_data["body"],
+                client_token=form.cleaned_data["client_token"],
+            )
         except ratelimit.RateLimited as limited:
             form.add_error(None, str(limited))
             status, headers = 429, {"Retry-After": str(limited.retry_after)}
@@ -110,8 +131,9 @@ def comment_post(request: HttpRequest, public_id: str) -> HttpResponseBase:
     if request.htmx:  # type: ignore[attr-defined]
         headers["HX-Retarget"] = f"#{form_id}"
         headers["HX-Reswap"] = "outerHTML"
-    return _form_page(request, story=story, form=form, parent=parent, status=status,
-                      headers=headers)
+    return _form_page(
+        request, story=story, form=form, parent=parent, status=status, headers=headers
+    )
 
 
 @login_required
@@ -140,8 +162,11 @@ def comment_edit(request: HttpRequest, pk: int) -> HttpResponseBase:
         if form.is_valid():
             try:
                 ratelimit.check("comment", request=request, user_id=request.user.pk)
-                services.comment_edit(actor=request.user,  # type: ignore[arg-type]
-                                      comment=comment, body=form.cleaned_data["body"])
+                services.comment_edit(
+                    actor=member_of(request),
+                    comment=comment,
+                    body=form.cleaned_data["body"],
+                )
             except ratelimit.RateLimited as limited:
                 form.add_error(None, str(limited))
                 status = 429
@@ -155,19 +180,30 @@ def comment_edit(request: HttpRequest, pk: int) -> HttpResponseBase:
                     return _comment_fragment(request, comment)
                 return _back_to(comment)
     elif not policy.can_edit(comment):
-        form.add_error(None, _("Comments can be edited for 15 minutes after posting.")
-                       if policy.is_author(comment) else _("You cannot edit this comment."))
+        form.add_error(
+            None,
+            _("Comments can be edited for 15 minutes after posting.")
+            if policy.is_author(comment)
+            else _("You cannot edit this comment."),
+        )
         status = 403
     if request.htmx:  # type: ignore[attr-defined]
-        response = render(request, "discussion/fragments/edit_form.html",
-                          {"comment": comment, "story": comment.story, "form": form},
-                          status=status)
+        response = render(
+            request,
+            "discussion/fragments/edit_form.html",
+            {"comment": comment, "story": comment.story, "form": form},
+            status=status,
+        )
         if request.method == "POST":
             response["HX-Retarget"] = f"#edit-form-{comment.pk}"
             response["HX-Reswap"] = "outerHTML"
         return response
-    return render(request, "discussion/comment_edit_page.html",
-                  {"comment": comment, "story": comment.story, "form": form}, status=status)
+    return render(
+        request,
+        "discussion/comment_edit_page.html",
+        {"comment": comment, "story": comment.story, "form": form},
+        status=status,
+    )
 
 
 @login_required
@@ -175,15 +211,16 @@ def comment_edit(request: HttpRequest, pk: int) -> HttpResponseBase:
 def comment_delete(request: HttpRequest, pk: int) -> HttpResponseBase:
     comment = selectors.comment_get(pk)
     if request.method == "POST":
-        services.comment_delete(actor=request.user, comment=comment)  # type: ignore[arg-type]
+        services.comment_delete(actor=member_of(request), comment=comment)
         if request.htmx:  # type: ignore[attr-defined]
             return _comment_fragment(request, comment)
         messages.success(request, _("Your comment is deleted. Its number stays in the thread."))
         return _back_to(comment)
     if comment.author_id != request.user.pk:
         raise PermissionDenied(_("Only the author can delete a comment."))
-    return render(request, "discussion/comment_delete_page.html",
-                  {"comment": comment, "story": comment.story})
+    return render(
+        request, "discussion/comment_delete_page.html", {"comment": comment, "story": comment.story}
+    )
 
 
 @require_POST
@@ -191,7 +228,7 @@ def comment_delete(request: HttpRequest, pk: int) -> HttpResponseBase:
 def comment_moderate(request: HttpRequest, pk: int, action: str) -> HttpResponseBase:
     comment = selectors.comment_get(pk)
     service = {"hide": services.comment_hide, "restore": services.comment_restore}[action]
-    service(actor=request.user, comment=comment)  # type: ignore[arg-type]
+    service(actor=member_of(request), comment=comment)
     if request.htmx:  # type: ignore[attr-defined]
         return _comment_fragment(request, comment)
     return _back_to(comment)
@@ -208,8 +245,11 @@ def comment_report(request: HttpRequest, pk: int) -> HttpResponseBase:
         if form.is_valid():
             try:
                 ratelimit.check("report", request=request, user_id=request.user.pk)
-                services.comment_report(actor=request.user,  # type: ignore[arg-type]
-                                        comment=comment, **form.cleaned_data)
+                services.comment_report(
+                    actor=member_of(request),
+                    comment=comment,
+                    **form.cleaned_data,
+                )
             except ratelimit.RateLimited as limited:
                 form.add_error(None, str(limited))
                 status = 429
@@ -218,11 +258,16 @@ def comment_report(request: HttpRequest, pk: int) -> HttpResponseBase:
             else:
                 notice = _("Thank you. The channel's moderators will look at this comment.")
                 if request.htmx:  # type: ignore[attr-defined]
-                    return HttpResponse(format_html('<p class="notice" role="status">{}</p>',
-                                                    notice))
+                    return HttpResponse(
+                        format_html('<p class="notice" role="status">{}</p>', notice)
+                    )
                 messages.success(request, notice)
                 return _back_to(comment)
-    template = ("discussion/fragments/report_form.html" if request.htmx  # type: ignore[attr-defined]
-                else "discussion/comment_report_page.html")
-    return render(request, template, {"comment": comment, "story": comment.story, "form": form},
-                  status=status)
+    template = (
+        "discussion/fragments/report_form.html"
+        if request.htmx  # type: ignore[attr-defined]
+        else "discussion/comment_report_page.html"
+    )
+    return render(
+        request, template, {"comment": comment, "story": comment.story, "form": form}, status=status
+    )

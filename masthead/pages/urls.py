@@ -13,6 +13,10 @@ urlpatterns = [
     re_path(rf"^(?P<channel>{SLUG})/$", views.channel, name="channel"),
     re_path(rf"^(?P<channel>{SLUG})/(?P<section>{SLUG})/$", views.section, name="section"),
     # The slug is whatever precedes the last 22 characters; an id alone also finds the story.
-    re_path(rf"^(?P<channel>{SLUG})/(?P<section>{SLUG})/(?:(?P<slug>[^/]*)-)?"
-            rf"(?P<public_id>{PUBLIC_ID_PATTERN})/$", views.story, name="story"),
+    re_path(
+        rf"^(?P<channel>{SLUG})/(?P<section>{SLUG})/(?:(?P<slug>[^/]*)-)?"
+        rf"(?P<public_id>{PUBLIC_ID_PATTERN})/$",
+        views.story,
+        name="story",
+    ),
 ]

@@ -19,18 +19,24 @@ GONE = 410
 @cache_for_anonymous(LISTING_SECONDS)
 def front(request: HttpRequest) -> HttpResponse:
     page = story_selectors.story_list_front(page=request.GET.get("page"))
-    return render(request, "pages/front.html",
-                  {"page": page, "channels": channel_selectors.channel_list()})
+    return render(
+        request, "pages/front.html", {"page": page, "channels": channel_selectors.channel_list()}
+    )
 
 
 @cache_for_anonymous(LISTING_SECONDS)
 def channel(request: HttpRequest, channel: str) -> HttpResponse:
     found = channel_selectors.channel_get(channel)
     page = story_selectors.story_list_channel(channel=found, page=request.GET.get("page"))
-    return render(request, "pages/channel.html", {
-        "channel": found, "page": page,
-        "can_curate": channel_selectors.can_curate(request.user, found.pk),
-    })
+    return render(
+        request,
+        "pages/channel.html",
+        {
+            "channel": found,
+            "page": page,
+            "can_curate": channel_selectors.can_curate(request.user, found.pk),
+        },
+    )
 
 
 @cache_for_anonymous(LISTING_SECONDS)
@@ -38,13 +44,15 @@ def section(request: HttpRequest, channel: str, section: str) -> HttpResponse:
     found_channel = channel_selectors.channel_get(channel)
     found = channel_selectors.section_get(found_channel, section)
     page = story_selectors.story_list_section(section=found, page=request.GET.get("page"))
-    return render(request, "pages/section.html",
-                  {"channel": found_channel, "section": found, "page": page})
+    return render(
+        request, "pages/section.html", {"channel": found_channel, "section": found, "page": page}
+    )
 
 
 @cache_for_anonymous()
-def story(request: HttpRequest, channel: str, section: str, public_id: str,
-          slug: str = "") -> HttpResponseBase:
+def story(
+    request: HttpRequest, channel: str, section: str, public_id: str, slug: str = ""
+) -> HttpResponseBase:
     """The story page. The public id decides which story; anything else in the URL that is
     out of date (slug, section, channel) redirects to the canonical address."""
     found = story_selectors.story_get_by_public_id(public_id)
@@ -59,51 +67,83 @@ def story(request: HttpRequest, channel: str, section: str, public_id: str,
     if request.path != canonical:
         query = request.META.get("QUERY_STRING")
         return redirect(canonical + (f"?{query}" if query else ""), permanent=True)
-    policy = CommentPolicy(viewer_id=request.user.pk if request.user.is_authenticated else None,
-                           is_member=request.user.is_authenticated and request.user.is_active,
-                           is_moderator=curator)
-    return render(request, "pages/story.html", {
-        "story": found,
-        "threads": comment_threads(story=found, viewer=request.user, moderator=curator),
-        "policy": policy,
-        "can_curate": curator,
-        "more_stories": story_selectors.story_list_more(story=found),
-        "form": CommentForm() if policy.is_member else None,
-    })
+    policy = CommentPolicy(
+        viewer_id=request.user.pk if request.user.is_authenticated else None,
+        is_member=request.user.is_authenticated and request.user.is_active,
+        is_moderator=curator,
+    )
+    return render(
+        request,
+        "pages/story.html",
+        {
+            "story": found,
+            "threads": comment_threads(story=found, viewer=request.user, moderator=curator),
+            "policy": policy,
+            "can_curate": curator,
+            "more_stories": story_selectors.story_list_more(story=found),
+            "form": CommentForm() if policy.is_member else None,
+        },
+    )
 
 
 @cache_for_anonymous(LISTING_SECONDS)
 def profile(request: HttpRequest, handle: str) -> HttpResponse:
     found = profile_get_by_handle(handle)
-    return render(request, "pages/profile.html", {
-        "profile": found,
-        "comments": comment_list_by_author(author_id=found.user_id),
-    })
+    return render(
+        request,
+        "pages/profile.html",
+        {
+            "profile": found,
+            "comments": comment_list_by_author(author_id=found.user_id),
+        },
+    )
 
 
 def not_found(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
-    return render(request, "pages/error.html", {
-        "title": _("Page not found"),
-        "message": _("There is nothing at this address. The story may have moved, or the link "
-                     "may be mistyped."),
-    }, status=404)
+    return render(
+        request,
+        "pages/error.html",
+        {
+            "title": _("Page not found"),
+            "message": _(
+                "There is nothing at this address. The story may have moved, or the link "
+                "may be mistyped."
+            ),
+        },
+        status=404,
+    )
 
 
 def forbidden(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
-    message = str(exception) if exception and str(exception) else _(
-        "You do not have permission to do this.")
-    return render(request, "pages/error.html",
-                  {"title": _("Not allowed"), "message": message}, status=403)
+    message = (
+        str(exception)
+        if exception and str(exception)
+        else _("You do not have permission to do this.")
+    )
+    return render(
+        request, "pages/error.html", {"title": _("Not allowed"), "message": message}, status=403
+    )
 
 
 def bad_request(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
-    return render(request, "pages/error.html", {
-        "title": _("Bad request"), "message": _("The request could not be understood."),
-    }, status=400)
+    return render(
+        request,
+        "pages/error.html",
+        {
+            "title": _("Bad request"),
+            "message": _("The request could not be understood."),
+        },
+        status=400,
+    )
 
 
 def server_error(request: HttpRequest) -> HttpResponse:
-    return render(request, "pages/error.html", {
-        "title": _("Something went wrong"),
-        "message": _("The error has been logged. Please try again in a moment."),
-    }, status=500)
+    return render(
+        request,
+        "pages/error.html",
+        {
+            "title": _("Something went wrong"),
+            "message": _("The error has been logged. Please try again in a moment."),
+        },
+        status=500,
+    )

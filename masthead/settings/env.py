@@ -96,17 +96,27 @@ def cache_config(default_dir: Path) -> dict[str, Any]:
     """
     url = os.environ.get("CACHE_URL", "").strip()
     if not url:
-        return {"BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
-                "LOCATION": str(default_dir), "OPTIONS": {"MAX_ENTRIES": 20000}}
+        return {
+            "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+            "LOCATION": str(default_dir),
+            "OPTIONS": {"MAX_ENTRIES": 20000},
+        }
     scheme = url.split(":", 1)[0]
     if scheme in {"redis", "rediss", "unix"}:
         return {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": url}
     if scheme == "file":
-        return {"BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
-                "LOCATION": url.removeprefix("file://"), "OPTIONS": {"MAX_ENTRIES": 20000}}
+        return {
+            "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+            "LOCATION": url.removeprefix("file://"),
+            "OPTIONS": {"MAX_ENTRIES": 20000},
+        }
     if scheme == "db":
-        return {"BACKEND": "django.core.cache.backends.db.DatabaseCache",
-                "LOCATION": "masthead_cache"}
+        return {
+            "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+            "LOCATION": "masthead_cache",
+        }
     if scheme == "locmem":
         return {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}
-    raise ImproperlyConfigured(f"CACHE_URL scheme {scheme!r} is not one of redis, file, db, locmem.")
+    raise ImproperlyConfigured(
+        f"CACHE_URL scheme {scheme!r} is not one of redis, file, db, locmem."
+    )

@@ -7,16 +7,31 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from masthead.channels.models import Channel
+from masthead.channels.models import Channel, Section
 from masthead.core.timefmt import zone, zone_names
 
 from .models import HEADLINE_MAX_LENGTH, Story
 
 COMMON_ZONES = (
-    "UTC", "America/Los_Angeles", "America/Denver", "America/Chicago", "America/New_York",
-    "America/Sao_Paulo", "Europe/London", "Europe/Paris", "Europe/Berlin", "Europe/Moscow",
-    "Africa/Lagos", "Africa/Johannesburg", "Asia/Dubai", "Asia/Kolkata", "Asia/Shanghai",
-    "Asia/Tokyo", "Asia/Seoul", "Australia/Sydney", "Pacific/Auckland",
+    "UTC",
+    "America/Los_Angeles",
+    "America/Denver",
+    "America/Chicago",
+    "America/New_York",
+    "America/Sao_Paulo",
+    "Europe/London",
+    "Europe/Paris",
+    "Europe/Berlin",
+    "Europe/Moscow",
+    "Africa/Lagos",
+    "Africa/Johannesburg",
+    "Asia/Dubai",
+    "Asia/Kolkata",
+    "Asia/Shanghai",
+    "Asia/Tokyo",
+    "Asia/Seoul",
+    "Australia/Sydney",
+    "Pacific/Auckland",
 )
 
 
@@ -32,44 +47,85 @@ class StoryForm(forms.Form):
     ACTION_PUBLISH = "publish"
     ACTION_SCHEDULE = "schedule"
 
-    section = forms.ModelChoiceField(queryset=None, label=_("Section"), empty_label=None)  # type: ignore[arg-type]
+    section = forms.ModelChoiceField(
+        queryset=Section.objects.none(), label=_("Section"), empty_label=None
+    )
     headline = forms.CharField(label=_("Headline"), max_length=HEADLINE_MAX_LENGTH)
-    byline = forms.CharField(label=_("Byline"), max_length=200, required=False,
-                             help_text=_("The writers' names, without “By”."))
-    original_url = forms.URLField(label=_("Original article URL"), max_length=2000,
-                                  required=False, assume_scheme="https")
-    source_name = forms.CharField(label=_("Publisher"), max_length=200, required=False,
-                                  help_text=_("As the original article names it, e.g. The Daily Planet."))
-    time_zone = forms.ChoiceField(label=_("Time zone"), choices=zone_choices,
-                                  help_text=_("The story's time is shown in this zone."))
-    excerpt = forms.CharField(label=_("Excerpt"), required=False,
-                              widget=forms.Textarea(attrs={"rows": 3}),
-                              help_text=_("One or two sentences for lists and link previews."))
-    body = forms.CharField(label=_("Body"), required=False, strip=False,
-                           widget=forms.Textarea(attrs={"rows": 18}),
-                           help_text=_("Markdown (## subheading, > quote, - list, [link](url)) "
-                                       "or HTML. Anything else is removed."))
-    image = forms.FileField(label=_("Lead photo"), required=False,
-                            help_text=_("JPEG, PNG, WebP or GIF."))
+    byline = forms.CharField(
+        label=_("Byline"),
+        max_length=200,
+        required=False,
+        help_text=_("The writers' names, without “By”."),
+    )
+    original_url = forms.URLField(
+        label=_("Original article URL"), max_length=2000, required=False, assume_scheme="https"
+    )
+    source_name = forms.CharField(
+        label=_("Publisher"),
+        max_length=200,
+        required=False,
+        help_text=_("As the original article names it, e.g. The Daily Planet."),
+    )
+    time_zone = forms.ChoiceField(
+        label=_("Time zone"),
+        choices=zone_choices,
+        help_text=_("The story's time is shown in this zone."),
+    )
+    excerpt = forms.CharField(
+        label=_("Excerpt"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("One or two sentences for lists and link previews."),
+    )
+    body = forms.CharField(
+        label=_("Body"),
+        required=False,
+        strip=False,
+        widget=forms.Textarea(attrs={"rows": 18}),
+        help_text=_(
+            "Markdown (## subheading, > quote, - list, [link](url)) "
+            "or HTML. Anything else is removed."
+        ),
+    )
+    image = forms.FileField(
+        label=_("Lead photo"), required=False, help_text=_("JPEG, PNG, WebP or GIF.")
+    )
     remove_image = forms.BooleanField(label=_("Remove the current photo"), required=False)
     image_caption = forms.CharField(label=_("Caption"), max_length=500, required=False)
-    image_credit = forms.CharField(label=_("Credit"), max_length=200, required=False,
-                                   help_text=_("e.g. Photographer: Jane Doe/Agency"))
-    image_alt = forms.CharField(label=_("Alt text"), max_length=300, required=False,
-                                help_text=_("What the photo shows, for readers who cannot see it."))
+    image_credit = forms.CharField(
+        label=_("Credit"),
+        max_length=200,
+        required=False,
+        help_text=_("e.g. Photographer: Jane Doe/Agency"),
+    )
+    image_alt = forms.CharField(
+        label=_("Alt text"),
+        max_length=300,
+        required=False,
+        help_text=_("What the photo shows, for readers who cannot see it."),
+    )
     comments_open = forms.BooleanField(label=_("Comments open"), required=False, initial=True)
     action = forms.ChoiceField(
-        label=_("When"), initial=ACTION_DRAFT, widget=forms.RadioSelect,
-        choices=[(ACTION_DRAFT, _("Save as draft")), (ACTION_PUBLISH, _("Publish now")),
-                 (ACTION_SCHEDULE, _("Schedule"))])
+        label=_("When"),
+        initial=ACTION_DRAFT,
+        widget=forms.RadioSelect,
+        choices=[
+            (ACTION_DRAFT, _("Save as draft")),
+            (ACTION_PUBLISH, _("Publish now")),
+            (ACTION_SCHEDULE, _("Schedule")),
+        ],
+    )
     publish_at = forms.DateTimeField(
-        label=_("Publish at"), required=False,
+        label=_("Publish at"),
+        required=False,
         widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
         input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"],
-        help_text=_("In the story's time zone."))
+        help_text=_("In the story's time zone."),
+    )
 
-    def __init__(self, *args: Any, channel: Channel, kind: str, story: Story | None = None,
-                 **kwargs: Any) -> None:
+    def __init__(
+        self, *args: Any, channel: Channel, kind: str, story: Story | None = None, **kwargs: Any
+    ) -> None:
         super().__init__(*args, **kwargs)
         self.channel, self.kind, self.story = channel, kind, story
         self.fields["section"].queryset = channel.sections.all()  # type: ignore[attr-defined]
@@ -80,9 +136,11 @@ class StoryForm(forms.Form):
         if story is None or not story.image:
             del self.fields["remove_image"]
         if story is not None and story.status in Story.LIVE_STATUSES:
-            self.fields["action"].choices = [
-                (self.ACTION_PUBLISH, _("Keep published")), (self.ACTION_SCHEDULE, _("Reschedule")),
-                (self.ACTION_DRAFT, _("Unpublish (back to draft)"))]
+            self.fields["action"].choices = [  # type: ignore[attr-defined]
+                (self.ACTION_PUBLISH, _("Keep published")),
+                (self.ACTION_SCHEDULE, _("Reschedule")),
+                (self.ACTION_DRAFT, _("Unpublish (back to draft)")),
+            ]
             self.fields["action"].initial = self.ACTION_PUBLISH
 
     def clean_publish_at(self) -> dt.datetime | None:
@@ -109,16 +167,27 @@ class StoryForm(forms.Form):
 
     def story_fields(self) -> dict[str, Any]:
         data = self.cleaned_data
-        names = ["section", "headline", "byline", "time_zone", "excerpt", "body",
-                 "image_caption", "image_credit", "image_alt", "comments_open"]
+        names = [
+            "section",
+            "headline",
+            "byline",
+            "time_zone",
+            "excerpt",
+            "body",
+            "image_caption",
+            "image_credit",
+            "image_alt",
+            "comments_open",
+        ]
         if self.kind == Story.Kind.CURATED:
             names.append("original_url")
         return {name: data[name] for name in names}
 
 
 class WithdrawForm(forms.Form):
-    reason = forms.CharField(label=_("Why is the story withdrawn?"), max_length=500,
-                             widget=forms.Textarea(attrs={"rows": 3}),
-                             help_text=_("Readers who follow a link to the story see this."))
-
-
+    reason = forms.CharField(
+        label=_("Why is the story withdrawn?"),
+        max_length=500,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("Readers who follow a link to the story see this."),
+    )

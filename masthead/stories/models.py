@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import datetime as dt
 import uuid
 from pathlib import PurePath
 from typing import ClassVar
@@ -22,8 +23,11 @@ SLUG_MAX_LENGTH = 120  # long enough for a headline's words, short enough for a 
 
 def validate_time_zone(value: str) -> None:
     if value not in zone_names():
-        raise ValidationError(_("“%(zone)s” is not a time zone name such as America/Los_Angeles."),
-                              code="time_zone", params={"zone": value})
+        raise ValidationError(
+            _("“%(zone)s” is not a time zone name such as America/Los_Angeles."),
+            code="time_zone",
+            params={"zone": value},
+        )
 
 
 def lead_image_path(story: Story, filename: str) -> str:
@@ -46,13 +50,16 @@ class Source(models.Model):
 
 
 class StoryQuerySet(models.QuerySet["Story"]):
-    def published(self, now: timezone.datetime | None = None) -> StoryQuerySet:
+    def published(self, now: dt.datetime | None = None) -> StoryQuerySet:
         """What readers see: published, or scheduled and due."""
         now = now or timezone.now()
         return self.filter(status__in=Story.LIVE_STATUSES, published_at__lte=now)
 
     def newest_first(self) -> StoryQuerySet:
         return self.order_by("-published_at", "-id")
+
+
+StoryManager = models.Manager.from_queryset(StoryQuerySet)
 
 
 class Story(models.Model):
@@ -76,26 +83,41 @@ class Story(models.Model):
 
     headline = models.CharField(_("headline"), max_length=HEADLINE_MAX_LENGTH)
     slug = models.SlugField(_("slug"), max_length=SLUG_MAX_LENGTH, allow_unicode=False)
-    byline = models.CharField(_("byline"), max_length=200, blank=True,
-                              help_text=_("The writers' names, without “By”."))
+    byline = models.CharField(
+        _("byline"), max_length=200, blank=True, help_text=_("The writers' names, without “By”.")
+    )
     published_at = models.DateTimeField(_("published"), null=True, blank=True)
-    time_zone = models.CharField(_("time zone"), max_length=64, default="UTC",
-                                 validators=[validate_time_zone],
-                                 help_text=_("The zone the story's time is shown in."))
+    time_zone = models.CharField(
+        _("time zone"),
+        max_length=64,
+        default="UTC",
+        validators=[validate_time_zone],
+        help_text=_("The zone the story's time is shown in."),
+    )
     body = models.TextField(_("body"), blank=True, help_text=_("Sanitized HTML."))
     excerpt = models.TextField(_("excerpt"), blank=True)
 
-    image = models.ImageField(_("lead image"), upload_to=lead_image_path, blank=True,
-                              width_field="image_width", height_field="image_height")
+    image = models.ImageField(
+        _("lead image"),
+        upload_to=lead_image_path,
+        blank=True,
+        width_field="image_width",
+        height_field="image_height",
+    )
     image_width = models.PositiveIntegerField(null=True, blank=True, editable=False)
     image_height = models.PositiveIntegerField(null=True, blank=True, editable=False)
     image_caption = models.CharField(_("caption"), max_length=500, blank=True)
     image_credit = models.CharField(_("credit"), max_length=200, blank=True)
-    image_alt = models.CharField(_("alt text"), max_length=300, blank=True,
-                                 help_text=_("What the photo shows, for readers who cannot see it."))
+    image_alt = models.CharField(
+        _("alt text"),
+        max_length=300,
+        blank=True,
+        help_text=_("What the photo shows, for readers who cannot see it."),
+    )
 
-    source = models.ForeignKey(Source, on_delete=models.PROTECT, null=True, blank=True,
-                               related_name="stories")
+    source = models.ForeignKey(
+        Source, on_delete=models.PROTECT, null=True, blank=True, related_name="stories"
+    )
     original_url = models.URLField(_("original URL"), max_length=2000, blank=True)
 
     withdrawn_at = models.DateTimeField(null=True, blank=True)
@@ -104,17 +126,19 @@ class Story(models.Model):
     # Denormalized by discussion services under the story's row lock.
     comment_count = models.PositiveIntegerField(default=0, editable=False)
     thread_count = models.PositiveIntegerField(
-        default=0, editable=False, help_text="Threads numbered so far; numbers are never reused.")
+        default=0, editable=False, help_text="Threads numbered so far; numbers are never reused."
+    )
     comments_open = models.BooleanField(_("comments open"), default=True)
     # Bumped by every write that changes the story page; part of its ETag.
     revision = models.PositiveIntegerField(default=1, editable=False)
 
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL,
-                                   null=True, blank=True, related_name="+")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
 
-    objects = StoryQuerySet.as_manager()
+    objects: ClassVar[StoryManager] = StoryManager()
 
     class Meta:
         verbose_name_plural = _("stories")
@@ -133,24 +157,32 @@ class Story(models.Model):
     def __str__(self) -> str:
         return self.headline
 
+    def get_absolute_url(self) -> str:
+        return reverse(
+            "pages:story",
+            kwargs={
+                "channel": self.channel.slug,
+                "section": self.section.slug,
+                "slug": self.slug,
+                "public_id": self.public_key,
+            },
+        )
+
     @property
     def public_key(self) -> str:
         return public_id.encode(self.public_id)
-
-    def get_absolute_url(self) -> str:
-        return reverse("pages:story", kwargs={
-            "channel": self.channel.slug, "section": self.section.slug,
-            "slug": self.slug, "public_id": self.public_key,
-        })
 
     @property
     def is_curated(self) -> bool:
         return self.kind == self.Kind.CURATED
 
-    def is_live(self, now: timezone.datetime | None = None) -> bool:
+    def is_live(self, now: dt.datetime | None = None) -> bool:
         now = now or timezone.now()
-        return (self.status in self.LIVE_STATUSES and self.published_at is not None
-                and self.published_at <= now)
+        return (
+            self.status in self.LIVE_STATUSES
+            and self.published_at is not None
+            and self.published_at <= now
+        )
 
     def clean(self) -> None:
         if self.section_id and self.channel_id and self.section.channel_id != self.channel_id:

@@ -10,19 +10,39 @@ from django.db.models import QuerySet
 from masthead.channels.models import Channel, Section
 from masthead.core import public_id
 
-from .models import Story
+from .models import Story, StoryQuerySet
 
 STORIES_PER_PAGE = 20
 MORE_STORIES_COUNT = 6  # the "Stories" list under a story
 
 
-def _listing(qs: QuerySet[Story]) -> QuerySet[Story]:
-    return (qs.published().newest_first()
-            .select_related("channel", "section", "source")
-            .only("public_id", "headline", "slug", "byline", "published_at", "time_zone",
-                  "excerpt", "kind", "comment_count", "image", "image_width", "image_height",
-                  "image_alt", "channel__slug", "channel__name", "section__slug",
-                  "section__name", "source__name", "source__domain"))
+def _listing(qs: StoryQuerySet) -> QuerySet[Story]:
+    return (
+        qs.published()
+        .newest_first()
+        .select_related("channel", "section", "source")
+        .only(
+            "public_id",
+            "headline",
+            "slug",
+            "byline",
+            "published_at",
+            "time_zone",
+            "excerpt",
+            "kind",
+            "comment_count",
+            "image",
+            "image_width",
+            "image_height",
+            "image_alt",
+            "channel__slug",
+            "channel__name",
+            "section__slug",
+            "section__name",
+            "source__name",
+            "source__domain",
+        )
+    )
 
 
 def story_list_front(*, page: int | str | None = 1) -> Page[Story]:
@@ -30,31 +50,32 @@ def story_list_front(*, page: int | str | None = 1) -> Page[Story]:
 
 
 def story_list_channel(*, channel: Channel, page: int | str | None = 1) -> Page[Story]:
-    return Paginator(_listing(Story.objects.filter(channel=channel)),
-                     STORIES_PER_PAGE).get_page(page)
+    return Paginator(_listing(Story.objects.filter(channel=channel)), STORIES_PER_PAGE).get_page(
+        page
+    )
 
 
 def story_list_section(*, section: Section, page: int | str | None = 1) -> Page[Story]:
-    return Paginator(_listing(Story.objects.filter(section=section)),
-                     STORIES_PER_PAGE).get_page(page)
+    return Paginator(_listing(Story.objects.filter(section=section)), STORIES_PER_PAGE).get_page(
+        page
+    )
 
 
 def story_list_more(*, story: Story, limit: int = MORE_STORIES_COUNT) -> list[Story]:
     """More stories from the story's channel, newest first, without the story itself."""
-    return list(_listing(Story.objects.filter(channel_id=story.channel_id))
-                .exclude(pk=story.pk)[:limit])
-
-
+    return list(
+        _listing(Story.objects.filter(channel_id=story.channel_id)).exclude(pk=story.pk)[:limit]
+    )
 
 
 def story_get_by_public_id(key: str) -> Story | None:
     value: uuid.UUID | None = public_id.decode(key)
     if value is None:
         return None
-    return (Story.objects.select_related("channel", "section", "source")
-            .filter(public_id=value).first())
+    return (
+        Story.objects.select_related("channel", "section", "source").filter(public_id=value).first()
+    )
 
 
 def story_list_for_curator(*, channel: Channel) -> QuerySet[Story]:
-    return (Story.objects.filter(channel=channel).select_related("section")
-            .order_by("-updated_at"))
+    return Story.objects.filter(channel=channel).select_related("section").order_by("-updated_at")

@@ -27,8 +27,17 @@ from masthead.core.sanitize import story_body_from_input
 from .models import SLUG_MAX_LENGTH, Source, Story
 
 EDITABLE_FIELDS = (
-    "section", "headline", "byline", "time_zone", "body", "excerpt", "image_caption",
-    "image_credit", "image_alt", "original_url", "comments_open",
+    "section",
+    "headline",
+    "byline",
+    "time_zone",
+    "body",
+    "excerpt",
+    "image_caption",
+    "image_credit",
+    "image_alt",
+    "original_url",
+    "comments_open",
 )
 
 
@@ -52,7 +61,9 @@ def source_get_or_create(*, url: str, name: str = "") -> Source:
     """The source for an article URL, by its domain; a new one is named ``name`` or the domain."""
     domain = domain_of(url)
     if not domain:
-        raise ValidationError({"original_url": _("Enter the full address, with http:// or https://.")})
+        raise ValidationError(
+            {"original_url": _("Enter the full address, with http:// or https://.")}
+        )
     source, created = Source.objects.get_or_create(domain=domain, defaults={"name": name or domain})
     if not created and name and source.name == source.domain:
         source.name = name
@@ -62,8 +73,12 @@ def source_get_or_create(*, url: str, name: str = "") -> Source:
 
 def _pages_changed(story: Story, *, old_path: str | None = None) -> None:
     """After commit, drop the cached pages that show this story."""
-    paths = {"/", story.channel.get_absolute_url(), story.section.get_absolute_url(),
-             story.get_absolute_url()}
+    paths = {
+        "/",
+        story.channel.get_absolute_url(),
+        story.section.get_absolute_url(),
+        story.get_absolute_url(),
+    }
     if old_path:
         paths.add(old_path)
     transaction.on_commit(lambda: pagecache.invalidate_paths(paths))
@@ -93,9 +108,15 @@ def _attach_image(story: Story, image: IO[bytes] | None) -> None:
 
 @transaction.atomic
 def story_create(
-    *, actor: User | None, channel: Channel, section: Section,
-    kind: str = Story.Kind.ORIGINAL, source_name: str = "", image: IO[bytes] | None = None,
-    public_id: Any = None, **fields: Any,
+    *,
+    actor: User | None,
+    channel: Channel,
+    section: Section,
+    kind: str = Story.Kind.ORIGINAL,
+    source_name: str = "",
+    image: IO[bytes] | None = None,
+    public_id: Any = None,
+    **fields: Any,
 ) -> Story:
     """A new story, as a draft. Publish or schedule it with ``story_publish``."""
     check_can_curate(actor, channel)
@@ -113,8 +134,13 @@ def story_create(
 
 @transaction.atomic
 def story_update(
-    *, actor: User | None, story: Story, image: IO[bytes] | None = None,
-    remove_image: bool = False, source_name: str = "", **fields: Any,
+    *,
+    actor: User | None,
+    story: Story,
+    image: IO[bytes] | None = None,
+    remove_image: bool = False,
+    source_name: str = "",
+    **fields: Any,
 ) -> Story:
     """Edit a story. A changed headline changes the slug; old links redirect by public id."""
     check_can_curate(actor, story.channel)
@@ -143,8 +169,11 @@ def story_publish(*, actor: User | None, story: Story, at: dt.datetime | None = 
     if at is not None and timezone.is_naive(at):
         raise ValueError("publication time must be aware")
     if at is None:
-        at = now if story.status == Story.Status.DRAFT or story.published_at is None \
+        at = (
+            now
+            if story.status == Story.Status.DRAFT or story.published_at is None
             else story.published_at
+        )
     story.published_at = at
     story.status = Story.Status.SCHEDULED if story.published_at > now else Story.Status.PUBLISHED
     story.revision = F("revision") + 1
@@ -177,7 +206,9 @@ def story_withdraw(*, actor: User | None, story: Story, reason: str) -> Story:
     story.withdrawn_at = timezone.now()
     story.withdrawn_reason = reason
     story.revision = F("revision") + 1
-    story.save(update_fields=["status", "withdrawn_at", "withdrawn_reason", "revision", "updated_at"])
+    story.save(
+        update_fields=["status", "withdrawn_at", "withdrawn_reason", "revision", "updated_at"]
+    )
     story.refresh_from_db(fields=["revision"])
     _pages_changed(story)
     return story

@@ -11,8 +11,14 @@ urlpatterns = [
     re_path(CHANNEL + r"$", views.desk, name="desk"),
     re_path(CHANNEL + r"new/$", views.story_new, name="new"),
     re_path(CHANNEL + r"curate/$", views.story_curate, name="curate"),
-    re_path(CHANNEL + rf"stories/(?P<public_id>{PUBLIC_ID_PATTERN})/edit/$", views.story_edit,
-            name="edit"),
-    re_path(CHANNEL + rf"stories/(?P<public_id>{PUBLIC_ID_PATTERN})/withdraw/$",
-            views.story_withdraw, name="withdraw"),
+    re_path(
+        CHANNEL + rf"stories/(?P<public_id>{PUBLIC_ID_PATTERN})/edit/$",
+        views.story_edit,
+        name="edit",
+    ),
+    re_path(
+        CHANNEL + rf"stories/(?P<public_id>{PUBLIC_ID_PATTERN})/withdraw/$",
+        views.story_withdraw,
+        name="withdraw",
+    ),
 ]

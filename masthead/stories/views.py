@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from functools import wraps
 from collections.abc import Callable
+from functools import wraps
 from typing import Any
 
 from django.contrib import messages
@@ -17,6 +17,7 @@ from django.views.decorators.http import require_http_methods
 
 from masthead.channels.models import Channel
 from masthead.channels.selectors import can_curate, channel_get
+from masthead.accounts.auth import member_of
 from masthead.core import ratelimit
 from masthead.core.timefmt import in_zone
 
@@ -29,6 +30,7 @@ UNPROCESSABLE = 422
 
 def curator_required(view: Callable[..., HttpResponseBase]) -> Callable[..., HttpResponseBase]:
     """Resolve ``channel`` to the Channel and let only its curators (and staff) in."""
+
     @login_required
     @wraps(view)
     def wrapped(request: HttpRequest, channel: str, **kwargs: Any) -> HttpResponseBase:
@@ -36,6 +38,7 @@ def curator_required(view: Callable[..., HttpResponseBase]) -> Callable[..., Htt
         if not can_curate(request.user, found.pk):
             raise PermissionDenied(_("Only the channel's curators and owners may do this."))
         return view(request, found, **kwargs)
+
     return wrapped
 
 
@@ -48,9 +51,14 @@ def _story_in(channel: Channel, public_id: str) -> Story:
 
 @curator_required
 def desk(request: HttpRequest, channel: Channel) -> HttpResponse:
-    return render(request, "stories/desk.html", {
-        "channel": channel, "stories": selectors.story_list_for_curator(channel=channel)[:200],
-    })
+    return render(
+        request,
+        "stories/desk.html",
+        {
+            "channel": channel,
+            "stories": selectors.story_list_for_curator(channel=channel)[:200],
+        },
+    )
 
 
 def _save(request: HttpRequest, form: StoryForm, story: Story | None) -> Story:
@@ -59,35 +67,55 @@ def _save(request: HttpRequest, form: StoryForm, story: Story | None) -> Story:
     with transaction.atomic():
         if story is None:
             story = services.story_create(
-                actor=request.user,  # type: ignore[arg-type]
-                channel=form.channel, kind=form.kind, image=data.get("image"),
-                source_name=data.get("source_name", ""), **fields)
+                actor=member_of(request),
+                channel=form.channel,
+                kind=form.kind,
+                image=data.get("image"),
+                source_name=data.get("source_name", ""),
+                **fields,
+            )
         else:
             story = services.story_update(
-                actor=request.user,  # type: ignore[arg-type]
-                story=story, image=data.get("image"), remove_image=data.get("remove_image", False),
-                source_name=data.get("source_name", ""), **fields)
+                actor=member_of(request),
+                story=story,
+                image=data.get("image"),
+                remove_image=data.get("remove_image", False),
+                source_name=data.get("source_name", ""),
+                **fields,
+            )
         action = data["action"]
         if action == StoryForm.ACTION_PUBLISH:
-            services.story_publish(actor=request.user, story=story)  # type: ignore[arg-type]
+            services.story_publish(actor=member_of(request), story=story)
         elif action == StoryForm.ACTION_SCHEDULE:
-            services.story_publish(actor=request.user, story=story,  # type: ignore[arg-type]
-                                   at=data["publish_at"])
+            services.story_publish(
+                actor=member_of(request),
+                story=story,
+                at=data["publish_at"],
+            )
         elif story.status in Story.LIVE_STATUSES:
-            services.story_unpublish(actor=request.user, story=story)  # type: ignore[arg-type]
+            services.story_unpublish(actor=member_of(request), story=story)
     return story
 
 
-def _story_form_page(request: HttpRequest, channel: Channel, kind: str,
-                     story: Story | None) -> HttpResponse:
+def _story_form_page(
+    request: HttpRequest, channel: Channel, kind: str, story: Story | None
+) -> HttpResponse:
     initial: dict[str, Any] = {"time_zone": "UTC", "comments_open": True}
     if story is not None:
         initial.update({name: getattr(story, name) for name in services.EDITABLE_FIELDS})
         initial["source_name"] = story.source.name if story.source else ""
         if story.published_at:
-            initial["publish_at"] = in_zone(story.published_at, story.time_zone).replace(tzinfo=None)
-    form = StoryForm(request.POST or None, request.FILES or None, channel=channel, kind=kind,
-                     story=story, initial=initial)
+            initial["publish_at"] = in_zone(story.published_at, story.time_zone).replace(
+                tzinfo=None
+            )
+    form = StoryForm(
+        request.POST or None,
+        request.FILES or None,
+        channel=channel,
+        kind=kind,
+        story=story,
+        initial=initial,
+    )
     status = 200
     if request.method == "POST":
         status = UNPROCESSABLE
@@ -107,9 +135,17 @@ def _story_form_page(request: HttpRequest, channel: Channel, kind: str,
             else:
                 messages.success(request, _("Saved “%(headline)s”.") % {"headline": saved.headline})
                 return redirect(saved.get_absolute_url())
-    return render(request, "stories/story_form.html", {
-        "channel": channel, "form": form, "story": story, "kind": kind,
-    }, status=status)
+    return render(
+        request,
+        "stories/story_form.html",
+        {
+            "channel": channel,
+            "form": form,
+            "story": story,
+            "kind": kind,
+        },
+        status=status,
+    )
 
 
 @curator_required
@@ -139,10 +175,16 @@ def story_withdraw(request: HttpRequest, channel: Channel, public_id: str) -> Ht
     story = _story_in(channel, public_id)
     form = WithdrawForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        services.story_withdraw(actor=request.user, story=story,  # type: ignore[arg-type]
-                                reason=form.cleaned_data["reason"])
+        services.story_withdraw(
+            actor=member_of(request),
+            story=story,
+            reason=form.cleaned_data["reason"],
+        )
         messages.success(request, _("The story is withdrawn."))
         return redirect("stories:desk", channel=channel.slug)
-    return render(request, "stories/withdraw.html",
-                  {"channel": channel, "story": story, "form": form},
-                  status=UNPROCESSABLE if form.errors else 200)
+    return render(
+        request,
+        "stories/withdraw.html",
+        {"channel": channel, "story": story, "form": form},
+        status=UNPROCESSABLE if form.errors else 200,
+    )

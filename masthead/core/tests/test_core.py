@@ -24,8 +24,10 @@ def test_public_id_round_trip_and_the_reference_id() -> None:
     assert public_id.encode(public_id.decode(reference)) == reference
 
 
-@pytest.mark.parametrize("key", ["", "short", "aIXD1zdl0ES8RBwLJUfqcQ=", "aIXD1zdl0ES8RBwLJUfqc!",
-                                 "aIXD1zdl0ES8RBwLJUfqcR"])  # last: a second spelling
+@pytest.mark.parametrize(
+    "key",
+    ["", "short", "aIXD1zdl0ES8RBwLJUfqcQ=", "aIXD1zdl0ES8RBwLJUfqc!", "aIXD1zdl0ES8RBwLJUfqcR"],
+)  # last: a second spelling
 def test_public_id_refuses_anything_but_the_canonical_spelling(key: str) -> None:
     assert public_id.decode(key) is None
 
@@ -34,17 +36,22 @@ def test_story_time_is_shown_in_the_story_zone() -> None:
     moment = dt.datetime(2017, 7, 25, 21, 1, tzinfo=dt.UTC)
     assert story_time(moment, "America/Los_Angeles") == "July 25, 2017, 2:01 PM PDT"
     assert story_time(moment, "Europe/Berlin") == "July 25, 2017, 11:01 PM CEST"
-    assert story_time(moment.replace(month=1), "America/New_York") == "January 25, 2017, 4:01 PM EST"
+    assert (
+        story_time(moment.replace(month=1), "America/New_York") == "January 25, 2017, 4:01 PM EST"
+    )
 
 
 def test_story_html_keeps_structure_and_drops_everything_active() -> None:
     html = clean_story_html(
         '<h2 onclick="x()">Sub</h2><p style="color:red">Text <a href="javascript:alert(1)">a</a>'
         ' <a href="https://ok.example/">b</a></p><script>bad()</script><iframe src="//x"></iframe>'
-        "<blockquote><p>Quote</p></blockquote><ul><li>i</li></ul><img src=x onerror=alert(1)>")
-    assert html == ('<h2>Sub</h2><p>Text <a rel="noopener noreferrer">a</a> '
-                    '<a href="https://ok.example/" rel="noopener noreferrer">b</a></p>'
-                    "<blockquote><p>Quote</p></blockquote><ul><li>i</li></ul>")
+        "<blockquote><p>Quote</p></blockquote><ul><li>i</li></ul><img src=x onerror=alert(1)>"
+    )
+    assert html == (
+        '<h2>Sub</h2><p>Text <a rel="noopener noreferrer">a</a> '
+        '<a href="https://ok.example/" rel="noopener noreferrer">b</a></p>'
+        "<blockquote><p>Quote</p></blockquote><ul><li>i</li></ul>"
+    )
 
 
 def test_story_body_from_markdown_or_html() -> None:
@@ -59,8 +66,15 @@ def test_comment_markdown_subset() -> None:
 
 
 def _masthead(*args: str, env: dict[str, str]) -> subprocess.CompletedProcess[str]:
-    return subprocess.run([sys.executable, "-m", "masthead.cli", *args], cwd=ROOT, env=env,
-                          capture_output=True, text=True, timeout=120, check=False)
+    return subprocess.run(
+        [sys.executable, "-m", "masthead.cli", *args],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
 
 
 def test_production_settings_refuse_to_start_without_secret_key_or_hosts(tmp_path: Path) -> None:
@@ -73,10 +87,13 @@ def test_production_settings_refuse_to_start_without_secret_key_or_hosts(tmp_pat
 
 
 def test_check_deploy_is_clean_for_production_settings(tmp_path: Path) -> None:
-    env = {**{k: v for k, v in os.environ.items() if k != "DJANGO_ALLOW_ASYNC_UNSAFE"},
-           "DJANGO_SETTINGS_MODULE": "masthead.settings.production",
-           "MASTHEAD_VAR": str(tmp_path), "ALLOWED_HOSTS": "news.example",
-           "SECRET_KEY": "x7Gq2mV9pL4sT8wZ1cR6yB3nH5jK0dF-aQeUoIiYtRrEeWwQqAaSsDdFfGgHh"}
+    env = {
+        **{k: v for k, v in os.environ.items() if k != "DJANGO_ALLOW_ASYNC_UNSAFE"},
+        "DJANGO_SETTINGS_MODULE": "masthead.settings.production",
+        "MASTHEAD_VAR": str(tmp_path),
+        "ALLOWED_HOSTS": "news.example",
+        "SECRET_KEY": "x7Gq2mV9pL4sT8wZ1cR6yB3nH5jK0dF-aQeUoIiYtRrEeWwQqAaSsDdFfGgHh",
+    }
     result = _masthead("check", "--deploy", "--fail-level", "WARNING", env=env)
     assert result.returncode == 0, result.stdout + result.stderr
     assert "System check identified no issues" in result.stdout

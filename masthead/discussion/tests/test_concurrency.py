@@ -33,8 +33,9 @@ def test_fifty_concurrent_posts_get_fifty_unique_numbers(section: Any) -> None:
         try:
             barrier.wait(timeout=30)
             parent = opening if index % 2 else None  # half replies to thread 1, half new threads
-            comment, created = comment_create(actor=members[index % 5], story=story,
-                                              body=f"Post {index}", parent=parent)
+            comment, created = comment_create(
+                actor=members[index % 5], story=story, body=f"Post {index}", parent=parent
+            )
             assert created
             return comment.number
         finally:
@@ -55,5 +56,6 @@ def test_fifty_concurrent_posts_get_fifty_unique_numbers(section: Any) -> None:
     story.refresh_from_db()
     assert story.comment_count == POSTS + 1
     assert story.thread_count == 26
-    assert sorted(Comment.objects.filter(story=story).values_list("body_source", flat=True)) == \
-        sorted(["Opening comment"] + [f"Post {i}" for i in range(POSTS)])
+    assert sorted(
+        Comment.objects.filter(story=story).values_list("body_source", flat=True)
+    ) == sorted(["Opening comment"] + [f"Post {i}" for i in range(POSTS)])

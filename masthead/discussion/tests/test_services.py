@@ -20,24 +20,30 @@ def numbers(story: Story) -> list[str]:
 
 
 def test_threads_and_positions_are_numbered_like_the_reference_page(
-        story: Story, member: Any, other_member: Any) -> None:
+    story: Story, member: Any, other_member: Any
+) -> None:
     first, created = services.comment_create(actor=member, story=story, body="First")
     assert created and first.number == "No. 1-1"
     second, _ = services.comment_create(actor=other_member, story=story, body="Second thread")
     reply, _ = services.comment_create(actor=other_member, story=story, body="Re", parent=first)
-    reply_to_reply, _ = services.comment_create(actor=member, story=story, body="Re re",
-                                                parent=reply)
-    reply_in_second, _ = services.comment_create(actor=member, story=story, body="x",
-                                                 parent=second)
+    reply_to_reply, _ = services.comment_create(
+        actor=member, story=story, body="Re re", parent=reply
+    )
+    reply_in_second, _ = services.comment_create(actor=member, story=story, body="x", parent=second)
     assert [second.number, reply.number, reply_to_reply.number, reply_in_second.number] == [
-        "No. 2-1", "No. 1-2", "No. 1-3", "No. 2-2"]
+        "No. 2-1",
+        "No. 1-2",
+        "No. 1-3",
+        "No. 2-2",
+    ]
     story.refresh_from_db()
     assert story.comment_count == 5
     assert story.thread_count == 2
 
 
 def test_numbers_are_never_reused_after_deletion_or_hiding(
-        story: Story, member: Any, curator: Any) -> None:
+    story: Story, member: Any, curator: Any
+) -> None:
     first, _ = services.comment_create(actor=member, story=story, body="One")
     reply, _ = services.comment_create(actor=member, story=story, body="Two", parent=first)
     services.comment_delete(actor=member, comment=reply)
@@ -67,10 +73,12 @@ def test_only_the_author_deletes(story: Story, member: Any, other_member: Any) -
 
 
 def test_same_client_token_posts_once(story: Story, member: Any) -> None:
-    first, created = services.comment_create(actor=member, story=story, body="Once",
-                                             client_token="tok-1")
-    again, created_again = services.comment_create(actor=member, story=story, body="Once",
-                                                   client_token="tok-1")
+    first, created = services.comment_create(
+        actor=member, story=story, body="Once", client_token="tok-1"
+    )
+    again, created_again = services.comment_create(
+        actor=member, story=story, body="Once", client_token="tok-1"
+    )
     assert created and not created_again
     assert again.pk == first.pk
     assert Comment.objects.count() == 1
@@ -92,8 +100,10 @@ def test_oversized_comment_is_refused_with_its_length(story: Story, member: Any)
 
 def test_comments_render_markdown_subset_and_drop_html(story: Story, member: Any) -> None:
     comment, _ = services.comment_create(
-        actor=member, story=story,
-        body="**Bold** and <script>alert(1)</script> [x](javascript:alert(1)) https://ex.test/a")
+        actor=member,
+        story=story,
+        body="**Bold** and <script>alert(1)</script> [x](javascript:alert(1)) https://ex.test/a",
+    )
     assert "<strong>Bold</strong>" in comment.body_html
     assert "<script" not in comment.body_html
     assert "javascript:" not in comment.body_html.replace("[x](javascript:alert(1))", "")
@@ -106,7 +116,8 @@ def test_edit_window_then_only_moderators(story: Story, member: Any, curator: An
     services.comment_edit(actor=member, comment=comment, body="Fixed")
     assert comment.body_source == "Fixed" and comment.edited_at is not None
     Comment.objects.filter(pk=comment.pk).update(
-        created_at=timezone.now() - COMMENT_EDIT_WINDOW - dt.timedelta(seconds=1))
+        created_at=timezone.now() - COMMENT_EDIT_WINDOW - dt.timedelta(seconds=1)
+    )
     comment.refresh_from_db()
     with pytest.raises(PermissionDenied, match="15 minutes"):
         services.comment_edit(actor=member, comment=comment, body="Too late")
@@ -121,8 +132,9 @@ def test_others_cannot_edit(story: Story, member: Any, other_member: Any) -> Non
         services.comment_edit(actor=other_member, comment=comment, body="Yours now")
 
 
-def test_only_channel_curators_hide_and_restore(story: Story, member: Any, other_member: Any,
-                                                curator: Any) -> None:
+def test_only_channel_curators_hide_and_restore(
+    story: Story, member: Any, other_member: Any, curator: Any
+) -> None:
     comment, _ = services.comment_create(actor=member, story=story, body="Rude")
     with pytest.raises(PermissionDenied):
         services.comment_hide(actor=other_member, comment=comment)
@@ -130,8 +142,9 @@ def test_only_channel_curators_hide_and_restore(story: Story, member: Any, other
     from masthead.channels.models import ChannelRole
     from masthead.channels.tests.factories import ChannelFactory
 
-    ChannelRole.objects.create(channel=ChannelFactory(), user=other_channel_curator,
-                               role=ChannelRole.Role.CURATOR)
+    ChannelRole.objects.create(
+        channel=ChannelFactory(), user=other_channel_curator, role=ChannelRole.Role.CURATOR
+    )
     with pytest.raises(PermissionDenied):
         services.comment_hide(actor=other_channel_curator, comment=comment)
     services.comment_hide(actor=curator, comment=comment)

@@ -34,7 +34,8 @@ def test_reader_sees_login_prompt_and_cannot_post(client: Client, story: Story) 
 
 
 def test_member_posts_without_javascript_and_lands_on_the_comment(
-        member_client: Client, story: Story) -> None:
+    member_client: Client, story: Story
+) -> None:
     response = member_client.post(post_url(story), {"body": "A *fine* point", "client_token": "t1"})
     assert response.status_code == 302
     assert response["Location"] == story.get_absolute_url() + "#comment-1-1"
@@ -42,8 +43,9 @@ def test_member_posts_without_javascript_and_lands_on_the_comment(
     assert "No. 1-1" in page and "<em>fine</em>" in page
 
 
-def test_reply_page_without_javascript_then_reply(member_client: Client, story: Story,
-                                                  other_member: Any) -> None:
+def test_reply_page_without_javascript_then_reply(
+    member_client: Client, story: Story, other_member: Any
+) -> None:
     first, _ = comment_create(actor=other_member, story=story, body="Opening")
     page = member_client.get(reverse("discussion:reply", kwargs={"pk": first.pk}))
     assert page.status_code == 200
@@ -56,9 +58,11 @@ def test_reply_page_without_javascript_then_reply(member_client: Client, story: 
 
 
 def test_htmx_post_returns_the_new_thread_and_updates_the_count(
-        member_client: Client, story: Story) -> None:
-    response = member_client.post(post_url(story), {"body": "Via htmx", "client_token": "a"},
-                                  **HTMX)
+    member_client: Client, story: Story
+) -> None:
+    response = member_client.post(
+        post_url(story), {"body": "Via htmx", "client_token": "a"}, **HTMX
+    )
     assert response.status_code == 200
     soup = BeautifulSoup(response.content, "html.parser")
     assert soup.find("li", id="thread-1").select_one(".comment-number").get_text() == "No. 1-1"
@@ -70,7 +74,8 @@ def test_htmx_post_returns_the_new_thread_and_updates_the_count(
 
 
 def test_htmx_reply_returns_a_list_item_for_the_thread(
-        member_client: Client, story: Story, other_member: Any) -> None:
+    member_client: Client, story: Story, other_member: Any
+) -> None:
     first, _ = comment_create(actor=other_member, story=story, body="Opening")
     response = member_client.post(post_url(story), {"body": "Reply", "parent": first.pk}, **HTMX)
     soup = BeautifulSoup(response.content, "html.parser")
@@ -94,21 +99,25 @@ def test_empty_comment_gets_a_clear_message(member_client: Client, story: Story)
     assert Comment.objects.count() == 0
 
 
-def test_oversized_comment_is_refused_and_the_text_is_kept(member_client: Client,
-                                                           story: Story) -> None:
+def test_oversized_comment_is_refused_and_the_text_is_kept(
+    member_client: Client, story: Story
+) -> None:
     text = "word " * (COMMENT_MAX_LENGTH // 5 + 10)
     response = member_client.post(post_url(story), {"body": text})
     assert response.status_code == 422
     soup = BeautifulSoup(response.content, "html.parser")
     assert "A comment is at most 5000 characters" in soup.get_text()
-    assert soup.find("textarea").get_text().removeprefix("\n") == text  # nothing the member wrote is lost
+    assert (
+        soup.find("textarea").get_text().removeprefix("\n") == text
+    )  # nothing the member wrote is lost
     htmx = member_client.post(post_url(story), {"body": text}, **HTMX)
     assert htmx.status_code == 422
     assert htmx["HX-Retarget"] == "#comment-form"
 
 
-def test_rate_limit_answers_429_with_retry_after(member_client: Client, story: Story,
-                                                 settings: Any) -> None:
+def test_rate_limit_answers_429_with_retry_after(
+    member_client: Client, story: Story, settings: Any
+) -> None:
     settings.MASTHEAD_RATE_LIMITS = {**settings.MASTHEAD_RATE_LIMITS, "comment:member": "2/60"}
     for n in range(2):
         assert member_client.post(post_url(story), {"body": f"n{n}"}).status_code == 302
@@ -120,8 +129,9 @@ def test_rate_limit_answers_429_with_retry_after(member_client: Client, story: S
     assert Comment.objects.count() == 2
 
 
-def test_reply_to_comment_of_another_story_is_refused(member_client: Client, story: Story,
-                                                      section: Any, member: Any) -> None:
+def test_reply_to_comment_of_another_story_is_refused(
+    member_client: Client, story: Story, section: Any, member: Any
+) -> None:
     from masthead.stories.tests.factories import StoryFactory
 
     foreign, _ = comment_create(actor=member, story=StoryFactory(section=section), body="x")
@@ -130,15 +140,17 @@ def test_reply_to_comment_of_another_story_is_refused(member_client: Client, sto
     assert "not on this story" in response.content.decode()
 
 
-def test_edit_within_window_and_clear_message_after(member_client: Client, story: Story,
-                                                    member: Any) -> None:
+def test_edit_within_window_and_clear_message_after(
+    member_client: Client, story: Story, member: Any
+) -> None:
     comment, _ = comment_create(actor=member, story=story, body="Frist")
     url = reverse("discussion:edit", kwargs={"pk": comment.pk})
     assert member_client.post(url, {"body": "First"}).status_code == 302
     comment.refresh_from_db()
     assert comment.body_source == "First"
     Comment.objects.filter(pk=comment.pk).update(
-        created_at=timezone.now() - COMMENT_EDIT_WINDOW - dt.timedelta(minutes=1))
+        created_at=timezone.now() - COMMENT_EDIT_WINDOW - dt.timedelta(minutes=1)
+    )
     response = member_client.post(url, {"body": "Second thoughts"})
     assert response.status_code == 403
     assert "can be edited for 15 minutes" in response.content.decode()
@@ -149,8 +161,9 @@ def test_edit_within_window_and_clear_message_after(member_client: Client, story
     assert url not in page  # no edit link once the window has closed
 
 
-def test_delete_confirm_page_and_tombstone(member_client: Client, story: Story,
-                                           member: Any) -> None:
+def test_delete_confirm_page_and_tombstone(
+    member_client: Client, story: Story, member: Any
+) -> None:
     comment, _ = comment_create(actor=member, story=story, body="Delete me")
     url = reverse("discussion:delete", kwargs={"pk": comment.pk})
     assert "Delete No. 1-1?" in member_client.get(url).content.decode()
@@ -160,8 +173,8 @@ def test_delete_confirm_page_and_tombstone(member_client: Client, story: Story,
 
 
 def test_moderation_buttons_only_for_the_channels_curators(
-        member_client: Client, curator_client: Client, client: Client, story: Story,
-        other_member: Any) -> None:
+    member_client: Client, curator_client: Client, client: Client, story: Story, other_member: Any
+) -> None:
     comment, _ = comment_create(actor=other_member, story=story, body="Hide me")
     hide = reverse("discussion:hide", kwargs={"pk": comment.pk})
     assert hide not in member_client.get(story.get_absolute_url()).content.decode()
@@ -178,8 +191,9 @@ def test_moderation_buttons_only_for_the_channels_curators(
     assert "Hide me" in client.get(story.get_absolute_url()).content.decode()
 
 
-def test_report_form_and_one_report_per_member(member_client: Client, story: Story,
-                                               other_member: Any) -> None:
+def test_report_form_and_one_report_per_member(
+    member_client: Client, story: Story, other_member: Any
+) -> None:
     comment, _ = comment_create(actor=other_member, story=story, body="Buy cheap pills")
     url = reverse("discussion:report", kwargs={"pk": comment.pk})
     assert member_client.post(url, {"reason": "other", "note": ""}).status_code == 422

@@ -25,27 +25,41 @@ PACIFIC = ZoneInfo("America/Los_Angeles")
 @pytest.fixture
 def curated(section: Any, member: Any, other_member: Any) -> Story:
     story = story_create(
-        actor=None, channel=section.channel, section=section, kind=Story.Kind.CURATED,
-        headline="Ferry Service Tests Ties Between Neighbours", byline="Ilse Marten",
-        time_zone="America/Los_Angeles", excerpt="A new ferry runs at a loss.",
+        actor=None,
+        channel=section.channel,
+        section=section,
+        kind=Story.Kind.CURATED,
+        headline="Ferry Service Tests Ties Between Neighbours",
+        byline="Ilse Marten",
+        time_zone="America/Los_Angeles",
+        excerpt="A new ferry runs at a loss.",
         body="The ferry sailed nine times.\n\n## Migrant Workers\n\nText.\n\n"
-             "> “We were in a hurry,” said the operator.\n\n## Trade Routes\n\nMore text.",
-        original_url="https://ledger.example/2017/07/ferry", source_name="The Example Ledger",
-        image_caption="The ferry in port on May 18", image_credit="Photographer: Jo Park/Agency",
+        "> “We were in a hurry,” said the operator.\n\n## Trade Routes\n\nMore text.",
+        original_url="https://ledger.example/2017/07/ferry",
+        source_name="The Example Ledger",
+        image_caption="The ferry in port on May 18",
+        image_credit="Photographer: Jo Park/Agency",
         image_alt="A white ferry at a quay",
     )
     story_publish(actor=None, story=story, at=dt.datetime(2017, 7, 25, 14, 1, tzinfo=PACIFIC))
     first, _ = comment_create(actor=member, story=story, body="Lets hope for the best.")
     comment_create(actor=other_member, story=story, body="Agreed.", parent=first)
-    StoryFactory(section=section, headline="An Older Story",
-                 published_at=dt.datetime(2017, 7, 1, tzinfo=PACIFIC))
-    StoryFactory(section=section, headline="A Newer Story",
-                 published_at=dt.datetime(2017, 7, 20, tzinfo=PACIFIC))
+    StoryFactory(
+        section=section,
+        headline="An Older Story",
+        published_at=dt.datetime(2017, 7, 1, tzinfo=PACIFIC),
+    )
+    StoryFactory(
+        section=section,
+        headline="A Newer Story",
+        published_at=dt.datetime(2017, 7, 20, tzinfo=PACIFIC),
+    )
     return story
 
 
 def test_story_page_shows_every_element_of_the_reference_page_in_order(
-        client: Client, curated: Story) -> None:
+    client: Client, curated: Story
+) -> None:
     response = client.get(curated.get_absolute_url())
     assert response.status_code == 200
     soup = BeautifulSoup(response.content, "html.parser")
@@ -57,7 +71,8 @@ def test_story_page_shows_every_element_of_the_reference_page_in_order(
     time = main.find("time")
     assert time.get_text(strip=True) == "July 25, 2017, 2:01 PM PDT"
     assert dt.datetime.fromisoformat(time["datetime"]) == dt.datetime(
-        2017, 7, 25, 21, 1, tzinfo=dt.UTC)
+        2017, 7, 25, 21, 1, tzinfo=dt.UTC
+    )
     subheadings = [h.get_text(strip=True) for h in main.select(".story-body h2")]
     assert subheadings == ["Migrant Workers", "Trade Routes"]
     read_full = main.find("a", string="Read full story")
@@ -74,13 +89,23 @@ def test_story_page_shows_every_element_of_the_reference_page_in_order(
     assert comments.select_one(".login-prompt") is not None
     more = main.find("h2", string="Stories").parent
     assert [a.get_text() for a in more.select(".more-stories__headline")] == [
-        "A Newer Story", "An Older Story"]
+        "A Newer Story",
+        "An Older Story",
+    ]
 
     # The reference page's order: headline, byline, time, ..., Read full story, comments, Stories.
     text = main.get_text(" ")
-    order = ["Ferry Service Tests", "By Ilse Marten", "July 25, 2017, 2:01 PM PDT",
-             "Migrant Workers", "Trade Routes", "Read full story", "No. 1-1", "Stories",
-             "A Newer Story"]
+    order = [
+        "Ferry Service Tests",
+        "By Ilse Marten",
+        "July 25, 2017, 2:01 PM PDT",
+        "Migrant Workers",
+        "Trade Routes",
+        "Read full story",
+        "No. 1-1",
+        "Stories",
+        "A Newer Story",
+    ]
     positions = [text.index(part) for part in order]
     assert positions == sorted(positions)
 
@@ -93,23 +118,34 @@ def test_lead_photo_is_a_figure_with_caption_and_credit(client: Client, section:
     buffer = BytesIO()
     Image.new("RGB", (800, 500), "steelblue").save(buffer, "JPEG")
     buffer.seek(0)
-    story = story_create(actor=None, channel=section.channel, section=section,
-                         headline="With a Photo", body="Body.", time_zone="UTC",
-                         image=buffer, image_caption="Caption text",
-                         image_credit="Photographer: Jo Park/Agency", image_alt="Blue")
+    story = story_create(
+        actor=None,
+        channel=section.channel,
+        section=section,
+        headline="With a Photo",
+        body="Body.",
+        time_zone="UTC",
+        image=buffer,
+        image_caption="Caption text",
+        image_credit="Photographer: Jo Park/Agency",
+        image_alt="Blue",
+    )
     story_publish(actor=None, story=story)
     soup = BeautifulSoup(client.get(story.get_absolute_url()).content, "html.parser")
     figure = soup.select_one("main figure")
     assert figure.img["alt"] == "Blue"
     assert figure.img["src"].startswith("/media/stories/")
     assert figure.figcaption.get_text(" ", strip=True) == (
-        "Caption text Photographer: Jo Park/Agency")
+        "Caption text Photographer: Jo Park/Agency"
+    )
 
 
 def test_old_slug_redirects_permanently_to_the_canonical_url(client: Client, story: Story) -> None:
     key = story.public_key
-    for path in (f"/{story.channel.slug}/{story.section.slug}/an-old-headline-{key}/",
-                 f"/{story.channel.slug}/{story.section.slug}/{key}/"):
+    for path in (
+        f"/{story.channel.slug}/{story.section.slug}/an-old-headline-{key}/",
+        f"/{story.channel.slug}/{story.section.slug}/{key}/",
+    ):
         response = client.get(path + "?ref=x")
         assert response.status_code == 301
         assert response["Location"] == story.get_absolute_url() + "?ref=x"
@@ -142,7 +178,8 @@ def test_withdrawn_story_is_410_with_the_notice(client: Client, story: Story) ->
 
 
 def test_drafts_are_invisible_to_readers_and_members_but_not_to_curators(
-        client: Client, member_client: Client, curator_client: Client, story: Story) -> None:
+    client: Client, member_client: Client, curator_client: Client, story: Story
+) -> None:
     story.status = Story.Status.DRAFT
     story.save()
     url = story.get_absolute_url()
@@ -166,14 +203,19 @@ def test_scheduled_story_appears_at_its_time(client: Client, story: Story) -> No
 
 
 def test_story_page_with_200_comments_runs_a_constant_number_of_queries(
-        django_assert_num_queries: Any, member: Any, other_member: Any, story: Story) -> None:
+    django_assert_num_queries: Any, member: Any, other_member: Any, story: Story
+) -> None:
     client = Client()
     client.force_login(member)
     for thread in range(40):
         opening, _ = comment_create(actor=member, story=story, body=f"Thread {thread}")
         for reply in range(4):
-            comment_create(actor=other_member if reply % 2 else member, story=story,
-                           body=f"Reply {reply}", parent=opening)
+            comment_create(
+                actor=other_member if reply % 2 else member,
+                story=story,
+                body=f"Reply {reply}",
+                parent=opening,
+            )
     url = story.get_absolute_url()
     client.get(url)  # warm the navigation cache
     # session, user, story, roles (curator?), comments, more stories, own profile (header)

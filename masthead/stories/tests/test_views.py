@@ -25,19 +25,25 @@ def jpeg(width: int = 1200, height: int = 800) -> SimpleUploadedFile:
 
 def story_data(section: Any, **extra: Any) -> dict[str, Any]:
     return {
-        "section": section.pk, "headline": "Harbour Council Approves the Night Ferry",
-        "byline": "Ada Lindqvist", "time_zone": "Europe/Oslo",
+        "section": section.pk,
+        "headline": "Harbour Council Approves the Night Ferry",
+        "byline": "Ada Lindqvist",
+        "time_zone": "Europe/Oslo",
         "excerpt": "The vote was close.",
         "body": "The vote was close.\n\n## What Changes\n\nFerries run until 2 a.m.",
-        "image_caption": "The ferry terminal at dusk", "image_credit": "Photographer: Jo Park",
-        "image_alt": "A lit ferry terminal", "comments_open": "on", "action": "publish", **extra,
+        "image_caption": "The ferry terminal at dusk",
+        "image_credit": "Photographer: Jo Park",
+        "image_alt": "A lit ferry terminal",
+        "comments_open": "on",
+        "action": "publish",
+        **extra,
     }
 
 
 @pytest.mark.parametrize("name", ["desk", "new", "curate"])
 def test_only_the_channels_curators_reach_the_desk(
-        name: str, client: Client, member_client: Client, curator_client: Client,
-        channel: Any) -> None:
+    name: str, client: Client, member_client: Client, curator_client: Client, channel: Any
+) -> None:
     url = reverse(f"stories:{name}", kwargs={"channel": channel.slug})
     assert client.get(url).status_code == 302  # to log in
     assert member_client.get(url).status_code == 403
@@ -50,23 +56,24 @@ def test_a_curator_of_another_channel_is_refused(client: Client, channel: Any) -
     from masthead.channels.tests.factories import ChannelFactory
 
     outsider = MemberFactory()
-    ChannelRole.objects.create(channel=ChannelFactory(), user=outsider,
-                               role=ChannelRole.Role.OWNER)
+    ChannelRole.objects.create(channel=ChannelFactory(), user=outsider, role=ChannelRole.Role.OWNER)
     client.force_login(outsider)
     response = client.post(reverse("stories:new", kwargs={"channel": channel.slug}), {})
     assert response.status_code == 403
     assert Story.objects.count() == 0
 
 
-def test_write_and_publish_an_original_story_with_a_photo(curator_client: Client,
-                                                          section: Any) -> None:
+def test_write_and_publish_an_original_story_with_a_photo(
+    curator_client: Client, section: Any
+) -> None:
     url = reverse("stories:new", kwargs={"channel": section.channel.slug})
     response = curator_client.post(url, story_data(section, image=jpeg(3600, 2400)))
     story = Story.objects.get()
     assert response.status_code == 302 and response["Location"] == story.get_absolute_url()
     assert story.status == Story.Status.PUBLISHED and story.kind == Story.Kind.ORIGINAL
-    assert story.body == ("<p>The vote was close.</p>\n<h2>What Changes</h2>\n"
-                          "<p>Ferries run until 2 a.m.</p>")
+    assert story.body == (
+        "<p>The vote was close.</p>\n<h2>What Changes</h2>\n<p>Ferries run until 2 a.m.</p>"
+    )
     assert story.image.name.startswith("stories/") and story.image.name.endswith(".jpg")
     assert (story.image_width, story.image_height) == (2400, 1600)  # scaled to the maximum side
     page = BeautifulSoup(curator_client.get(story.get_absolute_url()).content, "html.parser")
@@ -75,8 +82,12 @@ def test_write_and_publish_an_original_story_with_a_photo(curator_client: Client
 
 def test_curate_an_article_by_hand(curator_client: Client, section: Any) -> None:
     url = reverse("stories:curate", kwargs={"channel": section.channel.slug})
-    data = story_data(section, original_url="https://www.ledger.example/a?id=1",
-                      source_name="The Ledger", body="An excerpt.")
+    data = story_data(
+        section,
+        original_url="https://www.ledger.example/a?id=1",
+        source_name="The Ledger",
+        body="An excerpt.",
+    )
     assert curator_client.post(url, data).status_code == 302
     story = Story.objects.get()
     assert story.kind == Story.Kind.CURATED
@@ -93,8 +104,9 @@ def test_curated_story_needs_the_original_url(curator_client: Client, section: A
     assert Story.objects.count() == 0
 
 
-def test_a_file_that_is_not_an_image_is_refused_and_the_form_kept(curator_client: Client,
-                                                                  section: Any) -> None:
+def test_a_file_that_is_not_an_image_is_refused_and_the_form_kept(
+    curator_client: Client, section: Any
+) -> None:
     url = reverse("stories:new", kwargs={"channel": section.channel.slug})
     fake = SimpleUploadedFile("photo.jpg", b"%PDF-1.4 not an image", content_type="image/jpeg")
     response = curator_client.post(url, story_data(section, image=fake))
@@ -105,8 +117,9 @@ def test_a_file_that_is_not_an_image_is_refused_and_the_form_kept(curator_client
     assert Story.objects.count() == 0
 
 
-def test_an_oversized_upload_is_refused(curator_client: Client, section: Any,
-                                        settings: Any) -> None:
+def test_an_oversized_upload_is_refused(
+    curator_client: Client, section: Any, settings: Any
+) -> None:
     settings.MASTHEAD_MAX_IMAGE_BYTES = 100_000
     url = reverse("stories:new", kwargs={"channel": section.channel.slug})
     response = curator_client.post(url, story_data(section, image=jpeg(3000, 3000)))
@@ -115,11 +128,13 @@ def test_an_oversized_upload_is_refused(curator_client: Client, section: Any,
     assert Story.objects.count() == 0
 
 
-def test_schedule_needs_a_future_time_in_the_story_zone(curator_client: Client,
-                                                        section: Any) -> None:
+def test_schedule_needs_a_future_time_in_the_story_zone(
+    curator_client: Client, section: Any
+) -> None:
     url = reverse("stories:new", kwargs={"channel": section.channel.slug})
-    past = curator_client.post(url, story_data(section, action="schedule",
-                                               publish_at="2001-01-01T09:00"))
+    past = curator_client.post(
+        url, story_data(section, action="schedule", publish_at="2001-01-01T09:00")
+    )
     assert past.status_code == 422 and "must be in the future" in past.content.decode()
     curator_client.post(url, story_data(section, action="schedule", publish_at="2099-01-01T09:00"))
     story = Story.objects.get()
@@ -129,8 +144,9 @@ def test_schedule_needs_a_future_time_in_the_story_zone(curator_client: Client,
 
 def test_edit_changes_the_slug_and_old_links_redirect(curator_client: Client, story: Any) -> None:
     old = story.get_absolute_url()
-    url = reverse("stories:edit", kwargs={"channel": story.channel.slug,
-                                          "public_id": story.public_key})
+    url = reverse(
+        "stories:edit", kwargs={"channel": story.channel.slug, "public_id": story.public_key}
+    )
     form = curator_client.get(url)
     assert form.status_code == 200
     response = curator_client.post(url, story_data(story.section, headline="A New Headline"))
@@ -140,10 +156,12 @@ def test_edit_changes_the_slug_and_old_links_redirect(curator_client: Client, st
     assert curator_client.get(old)["Location"] == story.get_absolute_url()
 
 
-def test_withdraw_needs_a_reason_and_then_answers_410(curator_client: Client, client: Client,
-                                                      story: Any, member_client: Client) -> None:
-    url = reverse("stories:withdraw", kwargs={"channel": story.channel.slug,
-                                              "public_id": story.public_key})
+def test_withdraw_needs_a_reason_and_then_answers_410(
+    curator_client: Client, client: Client, story: Any, member_client: Client
+) -> None:
+    url = reverse(
+        "stories:withdraw", kwargs={"channel": story.channel.slug, "public_id": story.public_key}
+    )
     assert member_client.post(url, {"reason": "x"}).status_code == 403
     assert curator_client.post(url, {"reason": ""}).status_code == 422
     assert curator_client.post(url, {"reason": "Wrong figures."}).status_code == 302

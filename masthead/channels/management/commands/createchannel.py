@@ -17,8 +17,13 @@ class Command(BaseCommand):
         parser.add_argument("name")
         parser.add_argument("--tagline", default="")
         parser.add_argument("--owner", help="e-mail address of an existing account")
-        parser.add_argument("--section", action="append", default=[], metavar="SLUG:NAME",
-                            help="add a section; repeat for more")
+        parser.add_argument(
+            "--section",
+            action="append",
+            default=[],
+            metavar="SLUG:NAME",
+            help="add a section; repeat for more",
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         owner = None
@@ -33,12 +38,17 @@ class Command(BaseCommand):
                 raise CommandError(f"--section {spec!r}: write it as slug:Name.")
             sections.append((slug, name))
         try:
-            channel = services.channel_create(actor=None, slug=options["slug"],
-                                              name=options["name"], tagline=options["tagline"],
-                                              owner=owner)
+            channel = services.channel_create(
+                actor=None,
+                slug=options["slug"],
+                name=options["name"],
+                tagline=options["tagline"],
+                owner=owner,
+            )
             for position, (slug, name) in enumerate(sections):
-                services.section_create(actor=None, channel=channel, slug=slug, name=name,
-                                        position=position)
+                services.section_create(
+                    actor=None, channel=channel, slug=slug, name=name, position=position
+                )
         except ValidationError as error:
             raise CommandError("; ".join(error.messages)) from error
         self.stdout.write(f"Created channel {channel.slug} at {channel.get_absolute_url()}")

@@ -28,15 +28,24 @@ class Command(BaseCommand):
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--host", default=os.environ.get("HOST", "127.0.0.1"))
         parser.add_argument("--port", type=int, default=int(os.environ.get("PORT", "8000")))
-        parser.add_argument("--workers", type=int,
-                            default=int(os.environ.get("MASTHEAD_WORKERS", 0)) or default_workers())
-        parser.add_argument("--threads", type=int,
-                            default=int(os.environ.get("MASTHEAD_THREADS", DEFAULT_THREADS)))
-        parser.add_argument("--backpressure", type=int,
-                            default=int(os.environ.get("MASTHEAD_BACKPRESSURE",
-                                                       DEFAULT_BACKPRESSURE)))
-        parser.add_argument("--no-collectstatic", action="store_true",
-                            help="skip collecting static files (they are already collected)")
+        parser.add_argument(
+            "--workers",
+            type=int,
+            default=int(os.environ.get("MASTHEAD_WORKERS", 0)) or default_workers(),
+        )
+        parser.add_argument(
+            "--threads", type=int, default=int(os.environ.get("MASTHEAD_THREADS", DEFAULT_THREADS))
+        )
+        parser.add_argument(
+            "--backpressure",
+            type=int,
+            default=int(os.environ.get("MASTHEAD_BACKPRESSURE", DEFAULT_BACKPRESSURE)),
+        )
+        parser.add_argument(
+            "--no-collectstatic",
+            action="store_true",
+            help="skip collecting static files (they are already collected)",
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         storage = settings.STORAGES["staticfiles"]["BACKEND"]
@@ -46,16 +55,28 @@ class Command(BaseCommand):
         if not Path(granian).exists():
             raise CommandError("granian is not installed in this environment.")
         argv = [
-            granian, "--interface", "wsgi", "--no-ws",
-            "--host", options["host"], "--port", str(options["port"]),
-            "--workers", str(options["workers"]),
-            "--blocking-threads", str(options["threads"]),
-            "--backpressure", str(options["backpressure"]),
-            "--log-level", "warning",
+            granian,
+            "--interface",
+            "wsgi",
+            "--no-ws",
+            "--host",
+            options["host"],
+            "--port",
+            str(options["port"]),
+            "--workers",
+            str(options["workers"]),
+            "--blocking-threads",
+            str(options["threads"]),
+            "--backpressure",
+            str(options["backpressure"]),
+            "--log-level",
+            "warning",
             "masthead.wsgi:application",
         ]
         os.environ.setdefault("DJANGO_SETTINGS_MODULE", settings.SETTINGS_MODULE)
-        self.stdout.write(f"Serving on http://{options['host']}:{options['port']}/ "
-                          f"({options['workers']} workers x {options['threads']} threads)")
+        self.stdout.write(
+            f"Serving on http://{options['host']}:{options['port']}/ "
+            f"({options['workers']} workers x {options['threads']} threads)"
+        )
         self.stdout.flush()
         os.execv(granian, argv)  # noqa: S606 - argv is built above, not from user input

@@ -12,8 +12,10 @@ from .loaddemo import print_accounts
 
 
 class Command(BaseCommand):
-    help = ("Migrate the database, load the demo content and serve the site "
-            "(http://127.0.0.1:8000 by default; PORT to change).")
+    help = (
+        "Migrate the database, load the demo content and serve the site "
+        "(http://127.0.0.1:8000 by default; PORT to change)."
+    )
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--port", type=int, default=int(os.environ.get("PORT", "8000")))
@@ -28,10 +30,13 @@ class Command(BaseCommand):
         self.stdout.write(
             f"  created {report.channels} channels, {report.members} members, "
             f"{report.stories} stories, {report.comments} comments"
-            if report.created_anything else "  already loaded")
+            if report.created_anything
+            else "  already loaded"
+        )
         print_accounts(self.stdout, report)
         if options["no_serve"]:
             return
-        self.stdout.write(f"Masthead is at http://{options['host']}:{options['port']}/ "
-                          "(Ctrl-C to stop)\n")
+        self.stdout.write(
+            f"Masthead is at http://{options['host']}:{options['port']}/ (Ctrl-C to stop)\n"
+        )
         call_command("serve", host=options["host"], port=options["port"])

@@ -15,7 +15,8 @@ class Command(BaseCommand):
         if report.created_anything:
             self.stdout.write(
                 f"Demo content: {report.channels} channels, {report.members} members, "
-                f"{report.stories} stories, {report.comments} comments created.")
+                f"{report.stories} stories, {report.comments} comments created."
+            )
         else:
             self.stdout.write("Demo content is already loaded; nothing to create.")
         print_accounts(self.stdout, report)
@@ -25,5 +26,7 @@ def print_accounts(out: Any, report: loader.Report) -> None:
     out.write(f"\nDemo accounts (password for all: {loader.DEMO_PASSWORD}):")
     for email, role in report.accounts:
         out.write(f"  {email:<28} {role}")
-    out.write("  ... and every other member in masthead/demo/content/site.json, "
-              f"as <handle>@{loader.EMAIL_DOMAIN}\n")
+    out.write(
+        "  ... and every other member in masthead/demo/content/site.json, "
+        f"as <handle>@{loader.EMAIL_DOMAIN}\n"
+    )

@@ -39,8 +39,9 @@ def test_if_none_match_answers_304(client: Client, story: Any) -> None:
     assert response.content == b""
 
 
-def test_a_new_comment_invalidates_the_page(client: Client, story: Any, member: Any,
-                                            curator: Any) -> None:
+def test_a_new_comment_invalidates_the_page(
+    client: Client, story: Any, member: Any, curator: Any
+) -> None:
     url = story.get_absolute_url()
     etag = client.get(url)["ETag"]
     comment, _ = comment_create(actor=member, story=story, body="Fresh words")
@@ -52,8 +53,7 @@ def test_a_new_comment_invalidates_the_page(client: Client, story: Any, member: 
     assert "Fresh words" not in client.get(url).content.decode()
 
 
-def test_a_story_edit_invalidates_old_and_new_urls_and_listings(client: Client,
-                                                                story: Any) -> None:
+def test_a_story_edit_invalidates_old_and_new_urls_and_listings(client: Client, story: Any) -> None:
     old_url = story.get_absolute_url()
     client.get(old_url)
     client.get("/")
@@ -63,8 +63,9 @@ def test_a_story_edit_invalidates_old_and_new_urls_and_listings(client: Client,
     assert "A Different Headline Now" in client.get("/").content.decode()
 
 
-def test_members_never_get_or_fill_the_shared_page(member_client: Client, client: Client,
-                                                   story: Any) -> None:
+def test_members_never_get_or_fill_the_shared_page(
+    member_client: Client, client: Client, story: Any
+) -> None:
     url = story.get_absolute_url()
     member_page = member_client.get(url)
     assert CACHE_STATUS_HEADER not in member_page
@@ -75,8 +76,7 @@ def test_members_never_get_or_fill_the_shared_page(member_client: Client, client
     assert CACHE_STATUS_HEADER not in member_client.get(url)
 
 
-def test_pages_that_set_cookies_or_carry_queries_are_not_cached(client: Client,
-                                                                story: Any) -> None:
+def test_pages_that_set_cookies_or_carry_queries_are_not_cached(client: Client, story: Any) -> None:
     assert CACHE_STATUS_HEADER not in client.get("/accounts/login/")
     assert CACHE_STATUS_HEADER not in client.get(story.get_absolute_url() + "?utm_source=x")
     assert client.get("/?page=1")[CACHE_STATUS_HEADER] == "miss"

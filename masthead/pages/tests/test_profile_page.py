@@ -1,0 +1,28 @@
+"""The member profile page at /@handle."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from django.test import Client
+
+from masthead.accounts.models import User
+from masthead.discussion.services import comment_create
+
+pytestmark = pytest.mark.django_db
+
+
+def test_profile_page_lists_recent_comments(client: Client, member: User, story: Any) -> None:
+    comment_create(actor=member, story=story, body="On the record")
+    response = client.get("/@Reader_One")  # any letter case
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert "Reader One" in page and "@reader_one" in page and "On the record" in page
+    assert story.get_absolute_url() + "#comment-1-1" in page
+
+
+def test_unknown_handle_is_a_404_page(client: Client) -> None:
+    response = client.get("/@nobody_here")
+    assert response.status_code == 404
+    assert "Page not found" in response.content.decode()
