@@ -15,9 +15,9 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
+from masthead.accounts.auth import member_of
 from masthead.channels.models import Channel
 from masthead.channels.selectors import can_curate, channel_get
-from masthead.accounts.auth import member_of
 from masthead.core import ratelimit
 from masthead.core.timefmt import in_zone
 
