@@ -20,8 +20,11 @@ def channel_get(slug: str) -> Channel:
     return get_object_or_404(Channel.objects.prefetch_related("sections"), slug=slug)
 
 
-def section_get(channel: Channel, slug: str) -> Section:
-    return get_object_or_404(Section.objects.select_related("channel"), channel=channel, slug=slug)
+def section_get(*, channel_slug: str, slug: str) -> Section:
+    """A section with its channel, in one query."""
+    return get_object_or_404(
+        Section.objects.select_related("channel"), channel__slug=channel_slug, slug=slug
+    )
 
 
 def roles_of(user: Any, channel_id: int) -> set[str]:

@@ -2,61 +2,69 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
 from typing import Any
 
-from django.db.models import Q, QuerySet
+from django.db.models import QuerySet
 from django.shortcuts import get_object_or_404
 
-from masthead.channels.selectors import can_moderate
 from masthead.stories.models import Story
 
 from .models import Comment
 
 PROFILE_COMMENTS_COUNT = 20
+DISPLAY_FIELDS = (
+    "id",
+    "story_id",
+    "author_id",
+    "parent_id",
+    "thread",
+    "position",
+    "body_html",
+    "status",
+    "created_at",
+    "edited_at",
+    "deleted_at",
+    "author__id",
+    "author__profile__user_id",
+    "author__profile__handle",
+    "author__profile__display_name",
+)
 
 
-@dataclass
-class Thread:
-    """Thread T of a story: its opening comment and the replies in position order."""
+def comment_list_for_story(*, story: Story) -> list[Comment]:
+    """Every comment of the story in number order, with what the page shows of each; the
+    number of the comment it answers is set on replies to a reply (``reply_to``).
 
-    number: int
-    comments: list[Comment] = field(default_factory=list)
-
-
-def _visible_to(viewer: Any, *, moderator: bool) -> Q:
-    """Pending comments are seen by their author and by moderators only."""
-    if moderator:
-        return Q()
-    shown = ~Q(status=Comment.Status.PENDING)
-    if getattr(viewer, "is_authenticated", False):
-        shown |= Q(author_id=viewer.pk)
-    return shown
-
-
-def comment_threads(*, story: Story, viewer: Any, moderator: bool | None = None) -> list[Thread]:
-    """Every comment of the story a viewer may see, grouped in numbered threads.
-
-    One query whatever the number of comments; ``reply_to`` is set on replies to a reply so
-    the page can say which comment they answer.
+    One query whatever the number of comments. Who may see which is the caller's to decide.
     """
-    if moderator is None:
-        moderator = can_moderate(viewer, story.channel_id)
     comments = list(
-        Comment.objects.filter(story=story)
-        .filter(_visible_to(viewer, moderator=moderator))
-        .select_related("author__profile")
-        .order_by("thread", "position")
+        _for_display(Comment.objects.filter(story=story)).order_by("thread", "position")
     )
     by_id = {comment.pk: comment for comment in comments}
-    threads: list[Thread] = []
     for comment in comments:
         parent = by_id.get(comment.parent_id) if comment.parent_id else None
         comment.reply_to = parent if parent is not None and parent.position > 1 else None  # type: ignore[attr-defined]
-        if not threads or threads[-1].number != comment.thread:
-            threads.append(Thread(number=comment.thread))
-        threads[-1].comments.append(comment)
-    return threads
+    return comments
+
+
+def _for_display(comments: QuerySet[Comment]) -> QuerySet[Comment]:
+    """Only what a rendered comment shows: no author's password hash, no e-mail address."""
+    return comments.select_related("author__profile").only(*DISPLAY_FIELDS)
+
+
+def comment_list_own(*, story: Story, author_id: int | None) -> list[Comment]:
+    """A member's comments on a story, with the numbers of the comments they answer."""
+    if author_id is None:
+        return []
+    own = list(
+        _for_display(Comment.objects.filter(story=story, author_id=author_id))
+        .select_related("parent")
+        .only(*DISPLAY_FIELDS, "parent__thread", "parent__position")
+    )
+    for comment in own:
+        parent = comment.parent if comment.parent_id else None
+        comment.reply_to = parent if parent is not None and parent.position > 1 else None  # type: ignore[attr-defined]
+    return own
 
 
 def comment_get(pk: int) -> Comment:

@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import redirect, render
+from django.template.backends.utils import csrf_input_lazy
 from django.utils.translation import gettext as _
 
 from masthead.accounts.selectors import profile_get_by_handle
@@ -9,7 +10,8 @@ from masthead.channels import selectors as channel_selectors
 from masthead.core.pagecache import LISTING_SECONDS, cache_for_anonymous
 from masthead.discussion.forms import CommentForm
 from masthead.discussion.permissions import CommentPolicy
-from masthead.discussion.selectors import comment_list_by_author, comment_threads
+from masthead.discussion.rendering import comment_section
+from masthead.discussion.selectors import comment_list_by_author
 from masthead.stories import selectors as story_selectors
 from masthead.stories.models import Story
 
@@ -41,8 +43,8 @@ def channel(request: HttpRequest, channel: str) -> HttpResponse:
 
 @cache_for_anonymous(LISTING_SECONDS)
 def section(request: HttpRequest, channel: str, section: str) -> HttpResponse:
-    found_channel = channel_selectors.channel_get(channel)
-    found = channel_selectors.section_get(found_channel, section)
+    found = channel_selectors.section_get(channel_slug=channel, slug=section)
+    found_channel = found.channel
     page = story_selectors.story_list_section(section=found, page=request.GET.get("page"))
     return render(
         request, "pages/section.html", {"channel": found_channel, "section": found, "page": page}
@@ -77,7 +79,9 @@ def story(
         "pages/story.html",
         {
             "story": found,
-            "threads": comment_threads(story=found, viewer=request.user, moderator=curator),
+            "threads_html": comment_section(
+                story=found, policy=policy, csrf_input=csrf_input_lazy(request)
+            ),
             "policy": policy,
             "can_curate": curator,
             "more_stories": story_selectors.story_list_more(story=found),

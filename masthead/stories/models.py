@@ -168,6 +168,13 @@ class Story(models.Model):
             },
         )
 
+    def get_section_url(self) -> str:
+        """The section's URL from the story's own channel: lists select the channel once,
+        not once more per section."""
+        return reverse(
+            "pages:section", kwargs={"channel": self.channel.slug, "section": self.section.slug}
+        )
+
     @property
     def public_key(self) -> str:
         return public_id.encode(self.public_id)

@@ -26,3 +26,11 @@ def test_unknown_handle_is_a_404_page(client: Client) -> None:
     response = client.get("/@nobody_here")
     assert response.status_code == 404
     assert "Page not found" in response.content.decode()
+
+
+def test_error_pages_render_before_authentication_ran(client: Client, settings: Any) -> None:
+    """A bad Host header fails before the user is known; the 400 page must still render."""
+    settings.ALLOWED_HOSTS = ["news.example"]
+    response = client.get("/", HTTP_HOST="evil.example")
+    assert response.status_code == 400
+    assert "Bad request" in response.content.decode()

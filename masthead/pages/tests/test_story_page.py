@@ -207,6 +207,8 @@ def test_story_page_with_200_comments_runs_a_constant_number_of_queries(
 ) -> None:
     client = Client()
     client.force_login(member)
+    for _ in range(8):
+        StoryFactory(section=story.section)  # the "Stories" list is full
     for thread in range(40):
         opening, _ = comment_create(actor=member, story=story, body=f"Thread {thread}")
         for reply in range(4):
@@ -218,8 +220,26 @@ def test_story_page_with_200_comments_runs_a_constant_number_of_queries(
             )
     url = story.get_absolute_url()
     client.get(url)  # warm the navigation cache
-    # session, user, story, roles (curator?), comments, more stories, own profile (header)
-    with django_assert_num_queries(7):
+    # user, story, curator?, own comments, more stories, own profile (header); the session
+    # and the other members' rendered comments come from the cache
+    with django_assert_num_queries(6):
         response = client.get(url)
     assert response.content.decode().count('class="comment-number"') == 200
     assert re.search(r"200 comments", response.content.decode())
+
+
+def test_listing_pages_run_a_constant_number_of_queries(
+    django_assert_num_queries: Any, client: Client, section: Any
+) -> None:
+    from masthead.channels.tests.factories import SectionFactory
+
+    other = SectionFactory(channel=section.channel)
+    for n in range(25):
+        StoryFactory(section=section if n % 2 else other)
+    client.get("/")  # warm the navigation cache
+    with django_assert_num_queries(2):  # count, page of stories
+        client.get("/")
+    with django_assert_num_queries(4):  # channel, its sections, count, page
+        client.get(section.channel.get_absolute_url())
+    with django_assert_num_queries(3):  # section with its channel, count, page
+        client.get(section.get_absolute_url())

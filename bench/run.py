@@ -1,0 +1,359 @@
+"""Masthead's performance goals, each measured side by side with its baseline in one run.
+
+    .venv/bin/python bench/run.py --db sqlite      # or --db postgres; --cache redis|file
+
+Starts, on this machine: ``masthead serve`` (production settings, granian), the minimal
+Django view under the same granian flags (bench/minimal_app.py), and nginx serving the story
+page's bytes as a static file; then wrk measures each (one wrk thread, so the load generator
+takes one core at most and all servers face the same client). Prints a Markdown table for
+docs/performance.md and writes the raw numbers to var/bench/.
+
+Needs: wrk and nginx (apt-get install wrk nginx-light), Redis for --cache redis, PostgreSQL
+for --db postgres.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import re
+import secrets
+import shutil
+import signal
+import subprocess
+import sys
+import textwrap
+import time
+import urllib.request
+from contextlib import ExitStack, contextmanager
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parent.parent
+BIN = Path(sys.executable).parent
+PORTS = {"masthead": 8100, "minimal": 8101, "nginx": 8102}
+GOALS = {"anonymous": 0.25, "member": 0.03, "posting": 200.0}
+
+
+def sh(*args: str, env: dict[str, str] | None = None, **kw: Any) -> str:
+    result = subprocess.run(
+        args, env=env, cwd=ROOT, capture_output=True, text=True, check=False, **kw
+    )
+    if result.returncode:
+        raise SystemExit(f"{' '.join(args)} failed:\n{result.stdout}\n{result.stderr}")
+    return result.stdout
+
+
+@contextmanager
+def process(args: list[str], *, env: dict[str, str], log: Path):
+    with log.open("w") as out:
+        proc = subprocess.Popen(
+            args, env=env, cwd=ROOT, stdout=out, stderr=subprocess.STDOUT, start_new_session=True
+        )
+    try:
+        yield proc
+    finally:
+        os.killpg(proc.pid, signal.SIGTERM)
+        try:
+            proc.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            os.killpg(proc.pid, signal.SIGKILL)
+
+
+def wait_for(url: str, timeout: float = 30) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        try:
+            with urllib.request.urlopen(url, timeout=2):
+                return
+        except OSError:
+            time.sleep(0.2)
+    raise SystemExit(f"{url} did not answer within {timeout} s")
+
+
+def wrk(
+    url: str,
+    *,
+    duration: int,
+    connections: int,
+    headers: dict[str, str] | None = None,
+    script: list[str] | None = None,
+) -> dict[str, float]:
+    args = ["wrk", "-t1", f"-c{connections}", f"-d{duration}s", "--latency"]
+    for name, value in (headers or {}).items():
+        args += ["-H", f"{name}: {value}"]
+    if script:
+        args += ["-s", script[0], url, "--", *script[1:]]
+    else:
+        args.append(url)
+    out = sh(*args)
+    rps = float(re.search(r"Requests/sec:\s+([\d.]+)", out).group(1))
+    total = int(re.search(r"(\d+) requests in", out).group(1))
+    bad = re.search(r"Non-2xx or 3xx responses: (\d+)", out)
+    errors = re.search(r"Socket errors: (.*)", out)
+    p50 = re.search(r"50%\s+([\d.]+\w+)", out).group(1)
+    p99 = re.search(r"99%\s+([\d.]+\w+)", out).group(1)
+    return {
+        "rps": rps,
+        "requests": total,
+        "non_2xx_3xx": int(bad.group(1)) if bad else 0,
+        "socket_errors": errors.group(1) if errors else "",
+        "p50": p50,
+        "p99": p99,
+    }
+
+
+def machine() -> dict[str, str]:
+    cpu = next(
+        (
+            line.split(":", 1)[1].strip()
+            for line in Path("/proc/cpuinfo").read_text().splitlines()
+            if line.startswith("model name")
+        ),
+        platform.processor(),
+    )
+    return {
+        "cpu": cpu,
+        "cores": str(len(os.sched_getaffinity(0))),
+        "memory_gb": str(round(os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / 2**30)),
+        "os": platform.platform(),
+        "python": platform.python_version(),
+        "granian": sh(str(BIN / "granian"), "--version").strip(),
+        "nginx": subprocess.run(["nginx", "-v"], capture_output=True, text=True).stderr.strip(),
+        "wrk": subprocess.run(["wrk", "-v"], capture_output=True, text=True).stdout.split("\n")[0],
+    }
+
+
+def nginx_conf(workdir: Path, workers: int) -> Path:
+    conf = workdir / "nginx.conf"
+    conf.write_text(
+        textwrap.dedent(f"""
+        worker_processes {workers};
+        pid {workdir}/nginx.pid;
+        error_log {workdir}/nginx-error.log;
+        events {{ worker_connections 1024; }}
+        http {{
+            access_log off;
+            default_type text/html;
+            sendfile on;
+            tcp_nopush on;
+            keepalive_requests 100000;
+            server {{
+                listen 127.0.0.1:{PORTS["nginx"]};
+                root {workdir}/static;
+            }}
+        }}
+    """)
+    )
+    return conf
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--db", choices=["sqlite", "postgres"], default="sqlite")
+    parser.add_argument("--cache", choices=["redis", "file"], default="redis")
+    parser.add_argument("--duration", type=int, default=10, help="seconds per measurement")
+    parser.add_argument("--connections", type=int, default=32)
+    parser.add_argument("--workers", type=int, default=len(os.sched_getaffinity(0)))
+    parser.add_argument(
+        "--postgres-url", default="postgres://postgres@127.0.0.1:5432/masthead_bench"
+    )
+    parser.add_argument("--redis-url", default="redis://127.0.0.1:6379/7")
+    options = parser.parse_args()
+
+    workdir = Path("/tmp") / f"masthead-bench-{options.db}-{options.cache}"
+    shutil.rmtree(workdir, ignore_errors=True)
+    (workdir / "static").mkdir(parents=True)
+    env = {
+        **os.environ,
+        "DJANGO_SETTINGS_MODULE": "masthead.settings.production",
+        "SECRET_KEY": secrets.token_urlsafe(64),
+        "ALLOWED_HOSTS": "127.0.0.1,localhost",
+        "SECURE_SSL_REDIRECT": "0",
+        "MASTHEAD_VAR": str(workdir),
+        "BENCH_FACTS": str(workdir / "facts.json"),
+        # The limits stay on (their cost is part of every post) but out of the way.
+        "MASTHEAD_RATE_LIMITS": "comment:member=1000000/60,comment:ip=1000000/60",
+        "PYTHONPATH": str(ROOT),
+    }
+    if options.cache == "redis":
+        env["CACHE_URL"] = options.redis_url
+        import redis
+
+        redis.Redis.from_url(options.redis_url).flushdb()
+    else:
+        env["CACHE_URL"] = f"file://{workdir}/cache"
+    if options.db == "postgres":
+        env["DATABASE_URL"] = options.postgres_url
+        base, _, name = options.postgres_url.rpartition("/")
+        import psycopg
+
+        with psycopg.connect(f"{base}/postgres", autocommit=True) as conn:
+            conn.execute(f'DROP DATABASE IF EXISTS "{name}"')
+            conn.execute(f'CREATE DATABASE "{name}"')
+
+    masthead = str(BIN / "masthead")
+    print(f"Preparing {workdir} ({options.db}, {options.cache} cache)...", flush=True)
+    sh(masthead, "migrate", "-v0", env=env)
+    sh(masthead, "shell", "-c", (ROOT / "bench/seed.py").read_text(), env=env)
+    facts = json.loads((workdir / "facts.json").read_text())
+    sessions = workdir / "sessions.lua"
+    sessions.write_text(
+        "return {\n"
+        + "".join(
+            f'  {{sid = "{s["sessionid"]}", csrf = "{s["csrftoken"]}"}},\n'
+            for s in facts["posters"]
+        )
+        + "}\n"
+    )
+
+    flags = ["--workers", str(options.workers)]
+    results: dict[str, Any] = {"machine": machine(), "options": vars(options)}
+    with ExitStack() as stack:
+        stack.enter_context(
+            process(
+                [masthead, "serve", "--port", str(PORTS["masthead"]), *flags],
+                env=env,
+                log=workdir / "masthead.log",
+            )
+        )
+        stack.enter_context(
+            process(
+                [
+                    str(BIN / "granian"),
+                    "--interface",
+                    "wsgi",
+                    "--no-ws",
+                    "--port",
+                    str(PORTS["minimal"]),
+                    *flags,
+                    "--blocking-threads",
+                    "2",
+                    "--backpressure",
+                    "512",
+                    "--log-level",
+                    "warning",
+                    "bench.minimal_app:application",
+                ],
+                env=env,
+                log=workdir / "minimal.log",
+            )
+        )
+        base = f"http://127.0.0.1:{PORTS['masthead']}"
+        story = base + facts["story_url"]
+        wait_for(base + "/healthz")
+        wait_for(f"http://127.0.0.1:{PORTS['minimal']}/")
+        with urllib.request.urlopen(story) as response:
+            page = response.read()
+        (workdir / "static/story.html").write_bytes(page)
+        conf = nginx_conf(workdir, options.workers)
+        sh("nginx", "-c", str(conf), "-p", str(workdir))
+        stack.callback(
+            lambda: subprocess.run(
+                ["nginx", "-c", str(conf), "-p", str(workdir), "-s", "stop"], check=False
+            )
+        )
+        wait_for(f"http://127.0.0.1:{PORTS['nginx']}/story.html")
+        results["page_bytes"] = len(page)
+
+        run = {"duration": options.duration, "connections": options.connections}
+        member = lambda who: {"Cookie": f"sessionid={facts[who]['sessionid']}"}  # noqa: E731
+        measurements = {
+            "nginx_static": (f"http://127.0.0.1:{PORTS['nginx']}/story.html", {}),
+            "anonymous_cached": (story, {}),
+            "minimal_django": (f"http://127.0.0.1:{PORTS['minimal']}/", {}),
+            "member_no_comments": (story, member("lurker")),
+            "member_with_comments": (story, member("commenter")),
+        }
+        for name, (url, headers) in measurements.items():
+            print(f"  {name}...", flush=True)
+            wrk(url, headers=headers, duration=2, connections=options.connections)  # warm up
+            results[name] = wrk(url, headers=headers, **run)
+
+        before = count_comments(masthead, env, facts["story_id"])
+        print("  posting...", flush=True)
+        post_url = f"{base}/stories/{facts['story_public_id']}/comments/"
+        results["posting"] = wrk(
+            post_url,
+            script=[
+                str(ROOT / "bench/post_comment.lua"),
+                str(sessions),
+                post_url.removeprefix(base),
+            ],
+            **run,
+        )
+        time.sleep(1)  # let requests in flight when wrk stopped finish
+        after = count_comments(masthead, env, facts["story_id"])
+        results["posting"].update(after)
+        results["posting"]["created"] = after["comments"] - before["comments"]
+
+    report(results)
+    out = ROOT / "var/bench"
+    out.mkdir(parents=True, exist_ok=True)
+    stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
+    (out / f"{stamp}-{options.db}-{options.cache}.json").write_text(json.dumps(results, indent=2))
+
+
+def count_comments(masthead: str, env: dict[str, str], story_id: int) -> dict[str, Any]:
+    code = textwrap.dedent(f"""
+        import json
+        from django.db.models import Count
+        from masthead.discussion.models import Comment
+        from masthead.stories.models import Story
+        rows = Comment.objects.filter(story_id={story_id})
+        numbers = rows.values("thread", "position").distinct().count()
+        story = Story.objects.get(pk={story_id})
+        print(json.dumps({{"comments": rows.count(), "distinct_numbers": numbers,
+                          "comment_count_field": story.comment_count}}))
+    """)
+    return json.loads(sh(masthead, "shell", "-c", code, env=env).strip().splitlines()[-1])
+
+
+def report(results: dict[str, Any]) -> None:
+    nginx, minimal = results["nginx_static"]["rps"], results["minimal_django"]["rps"]
+    posting = results["posting"]
+    rows = [
+        ("nginx, the page as a static file (baseline)", results["nginx_static"], ""),
+        (
+            "anonymous story page, cached",
+            results["anonymous_cached"],
+            f"{results['anonymous_cached']['rps'] / nginx:.2f} x nginx (goal {GOALS['anonymous']})",
+        ),
+        ("minimal Django view (baseline)", results["minimal_django"], ""),
+        (
+            "member story page, no comments of theirs",
+            results["member_no_comments"],
+            f"{results['member_no_comments']['rps'] / minimal:.3f} x minimal (goal {GOALS['member']})",
+        ),
+        (
+            "member story page, 1 in 40 of the comments theirs",
+            results["member_with_comments"],
+            f"{results['member_with_comments']['rps'] / minimal:.3f} x minimal",
+        ),
+        (
+            "posting a comment through the form",
+            posting,
+            f"{posting['rps']:.0f}/s (goal {GOALS['posting']:.0f}/s)",
+        ),
+    ]
+    print(f"\nPage: {results['page_bytes']:,} bytes. Machine: {results['machine']}")
+    print(f"Options: {results['options']}\n")
+    print("| measurement | requests/s | p50 | p99 | non-2xx/3xx | ratio |")
+    print("| --- | ---: | ---: | ---: | ---: | --- |")
+    for label, r, ratio in rows:
+        print(
+            f"| {label} | {r['rps']:,.0f} | {r['p50']} | {r['p99']} | {r['non_2xx_3xx']} | {ratio} |"
+        )
+    print(
+        f"\nPosting: {posting['requests']} requests answered, {posting['non_2xx_3xx']} refused; "
+        f"{posting['created']} comments created; {posting['distinct_numbers']} distinct numbers "
+        f"for {posting['comments']} comments; the story's count field says "
+        f"{posting['comment_count_field']}."
+    )
+
+
+if __name__ == "__main__":
+    main()
