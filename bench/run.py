@@ -326,7 +326,8 @@ def report(results: dict[str, Any]) -> None:
         (
             "member story page, no comments of theirs",
             results["member_no_comments"],
-            f"{results['member_no_comments']['rps'] / minimal:.3f} x minimal (goal {GOALS['member']})",
+            f"{results['member_no_comments']['rps'] / minimal:.3f} x minimal "
+            f"(goal {GOALS['member']})",
         ),
         (
             "member story page, 1 in 40 of the comments theirs",
@@ -345,7 +346,8 @@ def report(results: dict[str, Any]) -> None:
     print("| --- | ---: | ---: | ---: | ---: | --- |")
     for label, r, ratio in rows:
         print(
-            f"| {label} | {r['rps']:,.0f} | {r['p50']} | {r['p99']} | {r['non_2xx_3xx']} | {ratio} |"
+            f"| {label} | {r['rps']:,.0f} | {r['p50']} | {r['p99']} "
+            f"| {r['non_2xx_3xx']} | {ratio} |"
         )
     print(
         f"\nPosting: {posting['requests']} requests answered, {posting['non_2xx_3xx']} refused; "

@@ -19,6 +19,7 @@ from masthead.discussion.services import comment_create
 from masthead.stories.services import story_create, story_publish
 
 MEMBERS = 40
+PASSWORD = "bench-pass-phrase"  # noqa: S105 - throwaway accounts in a throwaway database
 THREADS, REPLIES = 50, 3  # 50 threads of 4: 200 comments
 SENTENCES = [
     "The ferry timetable matters more than the treaty text.",
@@ -35,7 +36,7 @@ rnd = random.Random(7)
 members = [
     member_create(
         email=f"bench{n}@bench.test",
-        password="bench-pass-phrase",
+        password=PASSWORD,
         handle=f"bench{n}",
         display_name=f"Bench Member {n}",
     )
@@ -43,7 +44,7 @@ members = [
 ]
 lurker = member_create(
     email="lurker@bench.test",
-    password="bench-pass-phrase",
+    password=PASSWORD,
     handle="lurker",
     display_name="Quiet Reader",
 )
@@ -75,7 +76,7 @@ for n in range(6):
         body="Text.",
     )
     story_publish(actor=None, story=other)
-for thread in range(THREADS):
+for _thread in range(THREADS):
     opening, _ = comment_create(
         actor=members[rnd.randrange(MEMBERS)],
         story=story,
