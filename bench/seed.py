@@ -96,7 +96,7 @@ engine = import_module(settings.SESSION_ENGINE)
 def session_for(user):
     store = engine.SessionStore()
     store[SESSION_KEY] = str(user.pk)
-    store[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
+    store[BACKEND_SESSION_KEY] = "masthead.accounts.backends.MemberBackend"
     store[HASH_SESSION_KEY] = user.get_session_auth_hash()
     store.create()
     return {"sessionid": store.session_key, "csrftoken": _get_new_csrf_string()}

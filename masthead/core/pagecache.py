@@ -1,45 +1,103 @@
-"""Whole-page cache for anonymous readers, shared by every server process.
+"""Whole-page cache for anonymous readers, in front of Django.
 
 Readers without a session see the same bytes, so a page rendered once is served from the
-cache until something it shows changes. Services invalidate the pages a write changed after
-its commit (``invalidate_story``, ``invalidate_paths``); listing pages, which show counts from
-many stories, also expire after a short time.
+cache until something it shows changes. It sits in the WSGI stack before Django
+(``masthead/wsgi.py``): a hit costs no request object, no middleware and no URL resolution,
+which is what lets a Python server answer at a fair fraction of nginx's rate.
 
-Invalidation bumps a generation number per path rather than deleting the page: a reader whose
-render began before the commit stores its (old) page under the old generation, where no later
-reader looks. The lookup runs before sessions, authentication and URL resolution, so a hit
-costs two cache reads. Only views that opt in with ``@cache_for_anonymous`` are stored, and
-never a response that sets a cookie (a CSRF token, a message), so nothing personal can leak
-into the cache. See docs/decisions/0003-page-cache.md.
+Two levels:
+
+- each server process keeps recent pages in memory (``LOCAL_PAGES`` of them);
+- the shared cache (Redis, or files on one machine) holds them for every process.
+
+Writes invalidate after their commit (``invalidate_story``, ``invalidate_paths``) by bumping a
+generation number per path in the shared cache. A render stores its page under the generation
+it read *before* rendering, so a render racing a write files its old page where no later reader
+looks. A process trusts its in-memory copy for ``GENERATION_CHECK_SECONDS`` before asking the
+shared cache whether the path moved on: readers served by another process may see a page up to
+that long after the write; the writing process drops its copies at once.
+
+Only views that opt in with ``@cache_for_anonymous`` are stored, and never a response that sets
+a cookie (a CSRF token, a message), so nothing personal can enter the cache. See
+docs/decisions/0003-page-cache.md.
 """
 
 from __future__ import annotations
 
 import contextlib
 import hashlib
+import threading
 import time
+from collections import OrderedDict
 from collections.abc import Callable, Iterable
+from dataclasses import dataclass
 from functools import wraps
 from typing import Any, Protocol
+from urllib.parse import parse_qsl
 
 from django.conf import settings
 from django.core.cache import cache
-from django.http import HttpRequest, HttpResponse, HttpResponseBase, HttpResponseNotModified
+from django.http import HttpRequest, HttpResponseBase
 from django.utils.cache import patch_cache_control
 from django.utils.http import parse_etags
 
-KEY_PREFIX = "page:v1:"
-GENERATION_PREFIX = "pagegen:v1:"
+KEY_PREFIX = "page:v2:"
+GENERATION_PREFIX = "pagegen:v2:"
 LISTING_SECONDS = 60  # front, channel, section and profile pages: counts may lag this much
+GENERATION_CHECK_SECONDS = 1.0  # how stale another process's copy of a page may be
+LOCAL_PAGES = 256  # pages each process keeps in memory (a story page with comments: ~100 KB)
 # Cookies that make a request personal: a session (a member, or a reader holding a flash
 # message) bypasses the cache in both directions.
-PERSONAL_COOKIES = ("sessionid", "messages")
-STORED_HEADERS = ("Content-Type", "Content-Language", "Link")
+PERSONAL_COOKIES = ("sessionid=", "messages=")
 CACHE_STATUS_HEADER = "X-Masthead-Cache"
+MARK_HEADER = "X-Masthead-Cacheable"  # set by the decorator, removed before a response leaves
+
+StartResponse = Callable[..., Any]
+Headers = list[tuple[str, str]]
 
 
 class _HasUrl(Protocol):
     def get_absolute_url(self) -> str: ...
+
+
+@dataclass(slots=True)
+class _Page:
+    generation: int
+    etag: str
+    headers: Headers
+    body: bytes
+    checked: float
+
+
+_local: OrderedDict[tuple[str, str], _Page] = OrderedDict()
+_local_lock = threading.Lock()
+
+
+def cache_for_anonymous(timeout: int | None = None) -> Callable[..., Any]:
+    """Let the page cache keep this view's 200 responses to anonymous readers.
+
+    ``timeout`` None keeps a page until a service invalidates it (at most
+    MASTHEAD_PAGE_CACHE_SECONDS); listing pages pass LISTING_SECONDS.
+    """
+
+    def decorator(view: Callable[..., HttpResponseBase]) -> Callable[..., HttpResponseBase]:
+        @wraps(view)
+        def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
+            response = view(request, *args, **kwargs)
+            if response.status_code == 200 and not request.user.is_authenticated:
+                seconds = timeout if timeout is not None else settings.MASTHEAD_PAGE_CACHE_SECONDS
+                response[MARK_HEADER] = str(seconds)
+                # Browsers and proxies may keep the page but must ask again (a 304 is cheap);
+                # a CDN in front may serve it MASTHEAD_SHARED_CACHE_SECONDS without asking.
+                directives: dict[str, Any] = {"public": True, "no_cache": True}
+                if settings.MASTHEAD_SHARED_CACHE_SECONDS:
+                    directives["s_maxage"] = settings.MASTHEAD_SHARED_CACHE_SECONDS
+                patch_cache_control(response, **directives)
+            return response
+
+        return wrapped
+
+    return decorator
 
 
 def _path_hash(path: str) -> str:
@@ -57,134 +115,183 @@ def _generation(path_hash: str) -> int:
     return int(generation or 0)
 
 
-def _key(path: str, query: str) -> str:
-    path_hash = _path_hash(path)
-    return f"{KEY_PREFIX}{path_hash}:{_generation(path_hash)}:{query}"
+def _shared_key(path_hash: str, generation: int, query: str) -> str:
+    return f"{KEY_PREFIX}{path_hash}:{generation}:{query}"
 
 
-def _cacheable_query(request: HttpRequest) -> str | None:
-    """The query part that belongs in the key, or None if this query makes the page uncacheable."""
-    if not request.GET:
+def _cacheable_query(query_string: str) -> str | None:
+    """The query part that belongs in the key, or None if the query makes the page personal
+    or one of a kind (tracking parameters, searches)."""
+    if not query_string:
         return ""
-    if set(request.GET) == {"page"} and request.GET["page"].isdigit():
-        return "page=" + request.GET["page"]
+    pairs = parse_qsl(query_string, keep_blank_values=True)
+    if len(pairs) == 1 and pairs[0][0] == "page" and pairs[0][1].isdigit():
+        return "page=" + pairs[0][1]
     return None
 
 
-def _personal(request: HttpRequest) -> bool:
-    return any(name in request.COOKIES for name in PERSONAL_COOKIES) or bool(
-        request.headers.get("HX-Request") or request.headers.get("Authorization")
+def _personal(environ: dict[str, Any]) -> bool:
+    cookies = environ.get("HTTP_COOKIE", "")
+    return (
+        any(name in cookies for name in PERSONAL_COOKIES)
+        or "HTTP_HX_REQUEST" in environ
+        or "HTTP_AUTHORIZATION" in environ
     )
-
-
-def cache_for_anonymous(timeout: int | None = None) -> Callable[..., Any]:
-    """Let the page cache keep this view's 200 responses to anonymous readers.
-
-    ``timeout`` None keeps a page until its service invalidates it (bounded by
-    MASTHEAD_PAGE_CACHE_SECONDS); listing pages pass LISTING_SECONDS.
-    """
-
-    def decorator(view: Callable[..., HttpResponseBase]) -> Callable[..., HttpResponseBase]:
-        @wraps(view)
-        def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
-            response = view(request, *args, **kwargs)
-            response.masthead_cache_timeout = (  # type: ignore[attr-defined]
-                timeout if timeout is not None else settings.MASTHEAD_PAGE_CACHE_SECONDS
-            )
-            return response
-
-        return wrapped
-
-    return decorator
 
 
 def etag_for(content: bytes) -> str:
     return '"' + hashlib.blake2b(content, digest_size=16).hexdigest() + '"'
 
 
-def _not_modified(request: HttpRequest, etag: str) -> bool:
-    header = request.headers.get("If-None-Match")
-    if not header:
-        return False
-    tags = parse_etags(header)
-    return "*" in tags or etag in tags or etag.removeprefix("W/") in tags
-
-
-def _public_cache_control(response: HttpResponseBase) -> None:
-    # Browsers and proxies may keep the page but must ask again (a 304 is cheap); a shared
-    # cache in front may serve it for MASTHEAD_SHARED_CACHE_SECONDS without asking.
-    directives: dict[str, Any] = {"public": True, "no_cache": True}
-    if settings.MASTHEAD_SHARED_CACHE_SECONDS:
-        directives["s_maxage"] = settings.MASTHEAD_SHARED_CACHE_SECONDS
-    patch_cache_control(response, **directives)
-
-
-class AnonymousPageCacheMiddleware:
-    def __init__(self, get_response: Callable[[HttpRequest], HttpResponseBase]) -> None:
-        self.get_response = get_response
-
-    def __call__(self, request: HttpRequest) -> HttpResponseBase:
-        if request.method != "GET" or not settings.MASTHEAD_PAGE_CACHE or _personal(request):
-            return self.get_response(request)
-        query = _cacheable_query(request)
-        if query is None:
-            return self.get_response(request)
-        key = _key(request.path, query)
-        entry = cache.get(key)
-        if entry is not None:
-            return self._from_entry(request, entry)
-        response = self.get_response(request)
-        timeout = getattr(response, "masthead_cache_timeout", None)
-        if (
-            timeout is not None
-            and isinstance(response, HttpResponse)
-            and response.status_code == 200
-            and not response.cookies
-            and _is_anonymous(request)
-        ):
-            self._store(key, response, timeout)
-        return response
-
-    def _store(self, key: str, response: HttpResponse, timeout: int) -> None:
-        content = response.content
-        etag = etag_for(content)
-        response["ETag"] = etag
-        _public_cache_control(response)
-        headers = {name: response[name] for name in STORED_HEADERS if name in response}
-        headers["Vary"] = response.get("Vary", "")
-        cache.set(key, (etag, headers, content), timeout)
-        response[CACHE_STATUS_HEADER] = "miss"
-
-    def _from_entry(
-        self, request: HttpRequest, entry: tuple[str, dict[str, str], bytes]
-    ) -> HttpResponseBase:
-        etag, headers, content = entry
-        response: HttpResponseBase
-        if _not_modified(request, etag):
-            response = HttpResponseNotModified()
+def _without_mark(headers: Headers) -> tuple[Headers, str | None]:
+    mark = None
+    kept = []
+    for name, value in headers:
+        if name == MARK_HEADER:
+            mark = value
         else:
-            response = HttpResponse(content, headers=headers)
-        response["ETag"] = etag
-        if headers.get("Vary"):
-            response["Vary"] = headers["Vary"]
-        _public_cache_control(response)
-        response[CACHE_STATUS_HEADER] = "hit"
-        return response
+            kept.append((name, value))
+    return kept, mark
 
 
-def _is_anonymous(request: HttpRequest) -> bool:
-    user = getattr(request, "user", None)
-    return user is None or not user.is_authenticated
+class PageCacheApp:
+    """WSGI middleware: serves anonymous readers' pages from the cache, stores new ones."""
+
+    def __init__(self, app: Callable[[dict[str, Any], StartResponse], Iterable[bytes]]) -> None:
+        self.app = app
+
+    def __call__(self, environ: dict[str, Any], start_response: StartResponse) -> Iterable[bytes]:
+        query = None
+        if (
+            environ.get("REQUEST_METHOD") == "GET"
+            and settings.MASTHEAD_PAGE_CACHE
+            and not _personal(environ)
+        ):
+            query = _cacheable_query(environ.get("QUERY_STRING", ""))
+        if query is None:
+            return self.app(environ, self._unmarking(start_response))
+        path = environ.get("PATH_INFO", "/")
+        key = (path, query)
+        now = time.monotonic()
+        page = _local.get(key)
+        if page is not None and now - page.checked < GENERATION_CHECK_SECONDS:
+            return self._serve(page, environ, start_response, "hit")
+        path_hash = _path_hash(path)
+        generation = _generation(path_hash)
+        if page is not None and page.generation == generation:
+            page.checked = now
+            return self._serve(page, environ, start_response, "hit")
+        stored = cache.get(_shared_key(path_hash, generation, query))
+        if stored is not None:
+            etag, headers, body = stored
+            page = _Page(generation, etag, headers, body, now)
+            self._remember(key, page)
+            return self._serve(page, environ, start_response, "hit")
+        return self._render(environ, start_response, key, path_hash, generation)
+
+    def _unmarking(self, start_response: StartResponse) -> StartResponse:
+        def start(status: str, headers: Headers, exc_info: Any = None) -> Any:
+            return start_response(status, _without_mark(headers)[0], exc_info)
+
+        return start
+
+    def _render(
+        self,
+        environ: dict[str, Any],
+        start_response: StartResponse,
+        key: tuple[str, str],
+        path_hash: str,
+        generation: int,
+    ) -> Iterable[bytes]:
+        captured: dict[str, Any] = {}
+
+        def start(status: str, headers: Headers, exc_info: Any = None) -> Any:
+            kept, mark = _without_mark(headers)
+            storable = (
+                mark is not None
+                and status.startswith("200 ")
+                and not any(name.lower() == "set-cookie" for name, _ in kept)
+            )
+            if not storable:
+                return start_response(status, kept, exc_info)
+            captured.update(status=status, headers=kept, seconds=int(mark))  # type: ignore[arg-type]
+            return lambda data: None  # the body is returned, never written
+
+        result = self.app(environ, start)
+        if not captured:
+            return result
+        try:
+            body = b"".join(result)
+        finally:
+            close = getattr(result, "close", None)
+            if close is not None:
+                close()  # Django's request_finished: database connections go back
+        etag = etag_for(body)
+        headers = [
+            (name, value)
+            for name, value in captured["headers"]
+            if name.lower() not in {"etag", "content-length"}
+        ]
+        cache.set(
+            _shared_key(path_hash, generation, key[1]), (etag, headers, body), captured["seconds"]
+        )
+        page = _Page(generation, etag, headers, body, time.monotonic())
+        self._remember(key, page)
+        return self._serve(page, environ, start_response, "miss")
+
+    def _remember(self, key: tuple[str, str], page: _Page) -> None:
+        with _local_lock:
+            _local[key] = page
+            _local.move_to_end(key)
+            while len(_local) > LOCAL_PAGES:
+                _local.popitem(last=False)
+
+    def _serve(
+        self, page: _Page, environ: dict[str, Any], start_response: StartResponse, status: str
+    ) -> Iterable[bytes]:
+        if_none_match = environ.get("HTTP_IF_NONE_MATCH")
+        if if_none_match and (
+            if_none_match.strip() == "*" or page.etag in parse_etags(if_none_match)
+        ):
+            headers = [
+                (name, value)
+                for name, value in page.headers
+                if name.lower() in {"cache-control", "vary", "content-security-policy"}
+            ]
+            start_response(
+                "304 Not Modified", [*headers, ("ETag", page.etag), (CACHE_STATUS_HEADER, status)]
+            )
+            return []
+        start_response(
+            "200 OK",
+            [
+                *page.headers,
+                ("ETag", page.etag),
+                ("Content-Length", str(len(page.body))),
+                (CACHE_STATUS_HEADER, status),
+            ],
+        )
+        return [page.body]
 
 
 def invalidate_paths(paths: Iterable[str]) -> None:
     """Make the cached pages at ``paths`` (all their ?page= variants too) unreachable."""
-    for path in set(paths):
+    paths = set(paths)
+    for path in paths:
         # No generation yet means nothing was cached under this path.
         with contextlib.suppress(ValueError):
             cache.incr(GENERATION_PREFIX + _path_hash(path))
+    with _local_lock:
+        for key in [key for key in _local if key[0] in paths]:
+            del _local[key]
 
 
 def invalidate_story(story: _HasUrl) -> None:
     """Drop the cached page of a story; call after the commit that changed it."""
     invalidate_paths([story.get_absolute_url()])
+
+
+def clear_local() -> None:
+    """Forget this process's copies (tests)."""
+    with _local_lock:
+        _local.clear()

@@ -11,6 +11,8 @@ The output of these functions is the only HTML Masthead marks safe in templates.
 
 from __future__ import annotations
 
+import re
+import unicodedata
 from functools import cache
 
 import nh3
@@ -74,6 +76,22 @@ DROP_WITH_CONTENT = {
 }
 
 
+_SCHEME = re.compile(r"[a-z][a-z0-9+.\-]*:", re.IGNORECASE)
+
+
+def _relative_url(url: str) -> str | None:
+    """Keep a relative URL only if it is one. nh3 checks the scheme of URLs it can parse as
+    absolute; "\u2028javascript:..." or "java\x01script:..." do not parse, so they would pass
+    as relative, and some parsers read them as the scheme they spell once the invisible
+    characters are gone."""
+    visible = "".join(
+        ch for ch in url if not ch.isspace() and unicodedata.category(ch) not in {"Cc", "Cf"}
+    )
+    if _SCHEME.match(visible) or any(unicodedata.category(ch) == "Cc" for ch in url):
+        return None
+    return url
+
+
 @cache
 def _story_cleaner() -> nh3.Cleaner:
     return nh3.Cleaner(
@@ -81,6 +99,7 @@ def _story_cleaner() -> nh3.Cleaner:
         clean_content_tags=DROP_WITH_CONTENT,
         attributes=STORY_ATTRIBUTES,
         url_schemes=URL_SCHEMES,
+        url_relative=_relative_url,
         link_rel="noopener noreferrer",
         strip_comments=True,
     )
@@ -93,6 +112,7 @@ def _comment_cleaner() -> nh3.Cleaner:
         clean_content_tags=DROP_WITH_CONTENT,
         attributes=COMMENT_ATTRIBUTES,
         url_schemes=URL_SCHEMES,
+        url_relative=_relative_url,
         # Members' links earn no search-engine credit and cannot reach back to this page.
         link_rel="nofollow ugc noopener noreferrer",
         strip_comments=True,

@@ -6,7 +6,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from .models import COMMENT_MAX_LENGTH, CommentReport
+from .models import CommentReport
 
 
 def new_client_token() -> str:
@@ -16,10 +16,10 @@ def new_client_token() -> str:
 class CommentForm(forms.Form):
     body = forms.CharField(
         label=_("Your comment"),
-        # The service enforces the limit with a message that says how long the text is;
-        # the form lets overlong text through so none of it is lost on the way there.
+        # No maxlength: a browser would cut a long paste silently. The service refuses an
+        # overlong comment with a message saying how long it is, and the text stays in the form.
         strip=False,
-        widget=forms.Textarea(attrs={"rows": 4, "maxlength": COMMENT_MAX_LENGTH}),
+        widget=forms.Textarea(attrs={"rows": 4}),
         error_messages={"required": _("Write something before posting.")},
         help_text=_(
             "Markdown: *emphasis*, **strong**, [links](https://example.com), > quotes, "
@@ -39,7 +39,7 @@ class CommentEditForm(forms.Form):
     body = forms.CharField(
         label=_("Your comment"),
         strip=False,
-        widget=forms.Textarea(attrs={"rows": 4, "maxlength": COMMENT_MAX_LENGTH}),
+        widget=forms.Textarea(attrs={"rows": 4}),
         error_messages={"required": _("Write something before saving.")},
     )
 

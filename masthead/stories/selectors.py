@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import uuid
 
+from django.core.cache import cache
 from django.core.paginator import Page, Paginator
 from django.db.models import QuerySet
 
@@ -14,6 +15,7 @@ from .models import Story, StoryQuerySet
 
 STORIES_PER_PAGE = 20
 MORE_STORIES_COUNT = 6  # the "Stories" list under a story
+MORE_STORIES_SECONDS = 60  # a story scheduled for now joins the lists within this time
 
 
 def _listing(qs: StoryQuerySet) -> QuerySet[Story]:
@@ -61,11 +63,22 @@ def story_list_section(*, section: Section, page: int | str | None = 1) -> Page[
     )
 
 
+def more_stories_key(channel_id: int) -> str:
+    return f"stories:more:v1:{channel_id}"
+
+
 def story_list_more(*, story: Story, limit: int = MORE_STORIES_COUNT) -> list[Story]:
-    """More stories from the story's channel, newest first, without the story itself."""
-    return list(
-        _listing(Story.objects.filter(channel_id=story.channel_id)).exclude(pk=story.pk)[:limit]
-    )
+    """More stories from the story's channel, newest first, without the story itself.
+
+    The channel's newest are kept in the cache for a minute (every story page of the channel
+    shows them); publishing in the channel drops them (services._pages_changed).
+    """
+    key = more_stories_key(story.channel_id)
+    newest: list[Story] | None = cache.get(key)
+    if newest is None:
+        newest = list(_listing(Story.objects.filter(channel_id=story.channel_id))[: limit + 1])
+        cache.set(key, newest, MORE_STORIES_SECONDS)
+    return [other for other in newest if other.pk != story.pk][:limit]
 
 
 def story_get_by_public_id(key: str) -> Story | None:

@@ -10,6 +10,7 @@ import datetime as dt
 from typing import IO, Any
 from urllib.parse import urlsplit
 
+from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import F
@@ -25,6 +26,7 @@ from masthead.core.images import process_upload
 from masthead.core.sanitize import story_body_from_input
 
 from .models import SLUG_MAX_LENGTH, Source, Story
+from .selectors import more_stories_key
 
 EDITABLE_FIELDS = (
     "section",
@@ -81,7 +83,13 @@ def _pages_changed(story: Story, *, old_path: str | None = None) -> None:
     }
     if old_path:
         paths.add(old_path)
-    transaction.on_commit(lambda: pagecache.invalidate_paths(paths))
+    channel_id = story.channel_id
+
+    def invalidate() -> None:
+        pagecache.invalidate_paths(paths)
+        cache.delete(more_stories_key(channel_id))
+
+    transaction.on_commit(invalidate)
 
 
 def _apply(story: Story, fields: dict[str, Any]) -> None:

@@ -97,3 +97,35 @@ def test_check_deploy_is_clean_for_production_settings(tmp_path: Path) -> None:
     result = _masthead("check", "--deploy", "--fail-level", "WARNING", env=env)
     assert result.returncode == 0, result.stdout + result.stderr
     assert "System check identified no issues" in result.stdout
+
+
+@pytest.mark.parametrize(
+    "href",
+    [
+        "java&#1&#2&#3&#4&#5&#6&#7&#8&#11&#12script:javascript:alert(1)",
+        "\u2028javascript:alert(1)",
+        "&#xA0javascript:alert(1)",
+        "&#x1680;javascript:alert(1)",
+        "\x01java\x03script:alert(1)",
+        " javascript:alert(1)",
+        "JaVaScRiPt:alert(1)",
+        "vbscript:msgbox(1)",
+        "data:text/html,<script>alert(1)</script>",
+    ],
+)
+def test_links_that_spell_a_scheme_behind_invisible_characters_lose_their_href(href: str) -> None:
+    assert "href" not in clean_story_html(f'<p><a href="{href}">x</a></p>')
+
+
+@pytest.mark.parametrize(
+    "href",
+    [
+        "/globallead/politics/",
+        "#note-1",
+        "page.html?x=1:2",
+        "https://ledger.example/a",
+        "mailto:desk@ledger.example",
+    ],
+)
+def test_ordinary_links_keep_their_href(href: str) -> None:
+    assert f'href="{href}"' in clean_story_html(f'<p><a href="{href}">x</a></p>')

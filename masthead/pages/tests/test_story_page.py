@@ -220,9 +220,9 @@ def test_story_page_with_200_comments_runs_a_constant_number_of_queries(
             )
     url = story.get_absolute_url()
     client.get(url)  # warm the navigation cache
-    # user, story, curator?, own comments, more stories, own profile (header); the session
-    # and the other members' rendered comments come from the cache
-    with django_assert_num_queries(6):
+    # the member with their profile, the story, curator?, their own comments; the session,
+    # the other members' rendered comments and the "Stories" list come from the cache
+    with django_assert_num_queries(4):
         response = client.get(url)
     assert response.content.decode().count('class="comment-number"') == 200
     assert re.search(r"200 comments", response.content.decode())
@@ -243,3 +243,19 @@ def test_listing_pages_run_a_constant_number_of_queries(
         client.get(section.channel.get_absolute_url())
     with django_assert_num_queries(3):  # section with its channel, count, page
         client.get(section.get_absolute_url())
+
+
+def test_publishing_refreshes_the_stories_list_of_the_channel(
+    client: Client, story: Story, django_capture_on_commit_callbacks: Any
+) -> None:
+    assert "A Story Published Later" not in client.get(story.get_absolute_url()).content.decode()
+    with django_capture_on_commit_callbacks(execute=True):
+        later = story_create(
+            actor=None,
+            channel=story.channel,
+            section=story.section,
+            headline="A Story Published Later",
+            body="Text.",
+        )
+        story_publish(actor=None, story=later)
+    assert "A Story Published Later" in client.get(story.get_absolute_url()).content.decode()

@@ -1,0 +1,16 @@
+from __future__ import annotations
+
+from typing import Any
+
+from allauth.account.auth_backends import AuthenticationBackend
+
+from .models import User
+
+
+class MemberBackend(AuthenticationBackend):
+    """allauth's e-mail login; loading the session's member brings their profile along, which
+    every page's header shows."""
+
+    def get_user(self, user_id: Any) -> User | None:
+        user = User._default_manager.select_related("profile").filter(pk=user_id).first()
+        return user if user is not None and self.user_can_authenticate(user) else None
