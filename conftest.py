@@ -91,9 +91,13 @@ def _media_root(settings: Any, tmp_path: Path) -> None:
 def _fresh_cache() -> Any:
     from django.core.cache import cache
 
+    from masthead.core.localcache import clear_all
+
     cache.clear()
+    clear_all()
     yield
     cache.clear()
+    clear_all()
 
 
 @pytest.fixture

@@ -36,6 +36,7 @@ ROOT = Path(__file__).resolve().parent.parent
 BIN = Path(sys.executable).parent
 PORTS = {"masthead": 8100, "minimal": 8101, "nginx": 8102}
 GOALS = {"anonymous": 0.25, "member": 0.03, "posting": 200.0}
+BASELINES = {"nginx_static", "minimal_django"}
 
 
 def sh(*args: str, env: dict[str, str] | None = None, **kw: Any) -> str:
@@ -159,9 +160,23 @@ def main() -> None:
     parser.add_argument("--connections", type=int, default=32)
     parser.add_argument("--workers", type=int, default=len(os.sched_getaffinity(0)))
     parser.add_argument(
+        "--threads",
+        type=int,
+        default=None,
+        help="blocking threads per worker (default: masthead serve's)",
+    )
+    parser.add_argument(
+        "--only", default="", help="comma-separated measurements to run (default: all)"
+    )
+    parser.add_argument(
         "--postgres-url", default="postgres://postgres@127.0.0.1:5432/masthead_bench"
     )
     parser.add_argument("--redis-url", default="redis://127.0.0.1:6379/7")
+    parser.add_argument(
+        "--prepare-only",
+        action="store_true",
+        help="make the database and exit (for profiling by hand)",
+    )
     options = parser.parse_args()
 
     workdir = Path("/tmp") / f"masthead-bench-{options.db}-{options.cache}"
@@ -210,12 +225,22 @@ def main() -> None:
         + "}\n"
     )
 
+    if options.prepare_only:
+        print(f"Prepared {workdir}; facts in {workdir / 'facts.json'}")
+        return
     flags = ["--workers", str(options.workers)]
     results: dict[str, Any] = {"machine": machine(), "options": vars(options)}
     with ExitStack() as stack:
         stack.enter_context(
             process(
-                [masthead, "serve", "--port", str(PORTS["masthead"]), *flags],
+                [
+                    masthead,
+                    "serve",
+                    "--port",
+                    str(PORTS["masthead"]),
+                    *flags,
+                    *(["--threads", str(options.threads)] if options.threads else []),
+                ],
                 env=env,
                 log=workdir / "masthead.log",
             )
@@ -268,11 +293,16 @@ def main() -> None:
             "member_no_comments": (story, member("lurker")),
             "member_with_comments": (story, member("commenter")),
         }
+        wanted = set(filter(None, options.only.split(","))) | BASELINES
         for name, (url, headers) in measurements.items():
+            if options.only and name not in wanted:
+                continue
             print(f"  {name}...", flush=True)
             wrk(url, headers=headers, duration=2, connections=options.connections)  # warm up
             results[name] = wrk(url, headers=headers, **run)
 
+        if options.only and "posting" not in wanted:
+            return report(results)
         before = count_comments(masthead, env, facts["story_id"])
         print("  posting...", flush=True)
         post_url = f"{base}/stories/{facts['story_public_id']}/comments/"
@@ -314,47 +344,49 @@ def count_comments(masthead: str, env: dict[str, str], story_id: int) -> dict[st
 
 def report(results: dict[str, Any]) -> None:
     nginx, minimal = results["nginx_static"]["rps"], results["minimal_django"]["rps"]
-    posting = results["posting"]
     rows = [
-        ("nginx, the page as a static file (baseline)", results["nginx_static"], ""),
+        ("nginx_static", "nginx, the page as a static file (baseline)", lambda r: ""),
         (
+            "anonymous_cached",
             "anonymous story page, cached",
-            results["anonymous_cached"],
-            f"{results['anonymous_cached']['rps'] / nginx:.2f} x nginx (goal {GOALS['anonymous']})",
+            lambda r: f"{r['rps'] / nginx:.2f} x nginx (goal {GOALS['anonymous']})",
         ),
-        ("minimal Django view (baseline)", results["minimal_django"], ""),
+        ("minimal_django", "minimal Django view (baseline)", lambda r: ""),
         (
-            "member story page, no comments of theirs",
-            results["member_no_comments"],
-            f"{results['member_no_comments']['rps'] / minimal:.3f} x minimal "
-            f"(goal {GOALS['member']})",
+            "member_no_comments",
+            "member story page, none of the comments theirs",
+            lambda r: f"{r['rps'] / minimal:.3f} x minimal (goal {GOALS['member']})",
         ),
         (
+            "member_with_comments",
             "member story page, 1 in 40 of the comments theirs",
-            results["member_with_comments"],
-            f"{results['member_with_comments']['rps'] / minimal:.3f} x minimal",
+            lambda r: f"{r['rps'] / minimal:.3f} x minimal",
         ),
         (
+            "posting",
             "posting a comment through the form",
-            posting,
-            f"{posting['rps']:.0f}/s (goal {GOALS['posting']:.0f}/s)",
+            lambda r: f"{r['rps']:.0f}/s (goal {GOALS['posting']:.0f}/s)",
         ),
     ]
     print(f"\nPage: {results['page_bytes']:,} bytes. Machine: {results['machine']}")
     print(f"Options: {results['options']}\n")
     print("| measurement | requests/s | p50 | p99 | non-2xx/3xx | ratio |")
     print("| --- | ---: | ---: | ---: | ---: | --- |")
-    for label, r, ratio in rows:
+    for name, label, ratio in rows:
+        if name in results:
+            r = results[name]
+            print(
+                f"| {label} | {r['rps']:,.0f} | {r['p50']} | {r['p99']} "
+                f"| {r['non_2xx_3xx']} | {ratio(r)} |"
+            )
+    posting = results.get("posting")
+    if posting:
         print(
-            f"| {label} | {r['rps']:,.0f} | {r['p50']} | {r['p99']} "
-            f"| {r['non_2xx_3xx']} | {ratio} |"
+            f"\nPosting: {posting['requests']} requests answered, {posting['non_2xx_3xx']} "
+            f"refused; {posting['created']} comments created; {posting['distinct_numbers']} "
+            f"distinct numbers for {posting['comments']} comments; the story's count field "
+            f"says {posting['comment_count_field']}."
         )
-    print(
-        f"\nPosting: {posting['requests']} requests answered, {posting['non_2xx_3xx']} refused; "
-        f"{posting['created']} comments created; {posting['distinct_numbers']} distinct numbers "
-        f"for {posting['comments']} comments; the story's count field says "
-        f"{posting['comment_count_field']}."
-    )
 
 
 if __name__ == "__main__":

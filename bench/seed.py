@@ -52,7 +52,7 @@ channel = channel_create(
     actor=None, slug="globallead", name="Global Lead", tagline="Geopolitics, curated"
 )
 section = section_create(actor=None, channel=channel, slug="politics", name="Politics")
-paragraphs = "\n\n".join(" ".join(rnd.choice(SENTENCES) for _ in range(5)) for _ in range(8))
+paragraphs = "\n\n".join(" ".join(rnd.choice(SENTENCES) for _ in range(4)) for _ in range(3))
 story = story_create(
     actor=None,
     channel=channel,

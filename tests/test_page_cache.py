@@ -158,3 +158,15 @@ def test_pages_that_set_cookies_or_carry_queries_are_not_cached(story: Any) -> N
 def test_htmx_requests_bypass_the_cache(story: Any) -> None:
     get(story.get_absolute_url())
     assert CACHE_STATUS_HEADER not in get(story.get_absolute_url(), HX_Request="true").headers
+
+
+def test_publishing_refreshes_every_page_of_the_channel(story: Any) -> None:
+    from masthead.stories.services import story_create, story_publish
+
+    get(story.get_absolute_url())
+    get(story.section.get_absolute_url())
+    fresh = story_create(actor=None, channel=story.channel, section=story.section,
+                         headline="Just Published in the Channel", body="Text.")
+    story_publish(actor=None, story=fresh)
+    assert "Just Published in the Channel" in get(story.get_absolute_url()).text  # "Stories"
+    assert "Just Published in the Channel" in get(story.section.get_absolute_url()).text

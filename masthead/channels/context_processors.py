@@ -6,8 +6,12 @@ from dataclasses import dataclass
 from django.core.cache import cache
 from django.http import HttpRequest
 
+from masthead.core.localcache import LocalCache
+
 NAV_CACHE_KEY = "channels:nav:v1"
 NAV_CACHE_SECONDS = 300  # a new channel appears in every page's navigation within this time
+LOCAL_SECONDS = 10  # each process's own copy
+_local = LocalCache(max_entries=1)
 
 
 @dataclass(frozen=True)

@@ -24,7 +24,6 @@ docs/decisions/0003-page-cache.md.
 
 from __future__ import annotations
 
-import contextlib
 import hashlib
 import threading
 import time
@@ -41,8 +40,9 @@ from django.http import HttpRequest, HttpResponseBase
 from django.utils.cache import patch_cache_control
 from django.utils.http import parse_etags
 
+from . import versions
+
 KEY_PREFIX = "page:v2:"
-GENERATION_PREFIX = "pagegen:v2:"
 LISTING_SECONDS = 60  # front, channel, section and profile pages: counts may lag this much
 GENERATION_CHECK_SECONDS = 1.0  # how stale another process's copy of a page may be
 LOCAL_PAGES = 256  # pages each process keeps in memory (a story page with comments: ~100 KB)
@@ -62,7 +62,7 @@ class _HasUrl(Protocol):
 
 @dataclass(slots=True)
 class _Page:
-    generation: int
+    generation: str
     etag: str
     headers: Headers
     body: bytes
@@ -100,23 +100,24 @@ def cache_for_anonymous(timeout: int | None = None) -> Callable[..., Any]:
     return decorator
 
 
-def _path_hash(path: str) -> str:
-    return hashlib.md5(path.encode(), usedforsecurity=False).hexdigest()
+def _hash(text: str) -> str:
+    return hashlib.md5(text.encode(), usedforsecurity=False).hexdigest()
 
 
-def _generation(path_hash: str) -> int:
-    """The path's current generation. A missing one (new, or evicted) starts from the clock,
-    so pages stored under any earlier generation can never come back."""
-    key = GENERATION_PREFIX + path_hash
-    generation = cache.get(key)
-    if generation is None:
-        cache.add(key, time.time_ns(), timeout=None)
-        generation = cache.get(key)
-    return int(generation or 0)
+def _first_segment(path: str) -> str:
+    """``/globallead/politics/x/`` -> ``/globallead/``: a channel's pages share it."""
+    segment = path.lstrip("/").split("/", 1)[0]
+    return f"/{segment}/" if segment else "/"
 
 
-def _shared_key(path_hash: str, generation: int, query: str) -> str:
-    return f"{KEY_PREFIX}{path_hash}:{generation}:{query}"
+def _generation(path: str) -> str:
+    """The generation a page at ``path`` is filed under: its own and its channel's (the
+    first path segment's)."""
+    return versions.current("page:" + _hash(path), "page:" + _hash(_first_segment(path)))
+
+
+def _shared_key(path: str, generation: str, query: str) -> str:
+    return f"{KEY_PREFIX}{_hash(path)}:{generation}:{query}"
 
 
 def _cacheable_query(query_string: str) -> str | None:
@@ -176,18 +177,17 @@ class PageCacheApp:
         page = _local.get(key)
         if page is not None and now - page.checked < GENERATION_CHECK_SECONDS:
             return self._serve(page, environ, start_response, "hit")
-        path_hash = _path_hash(path)
-        generation = _generation(path_hash)
+        generation = _generation(path)
         if page is not None and page.generation == generation:
             page.checked = now
             return self._serve(page, environ, start_response, "hit")
-        stored = cache.get(_shared_key(path_hash, generation, query))
+        stored = cache.get(_shared_key(path, generation, query))
         if stored is not None:
             etag, headers, body = stored
             page = _Page(generation, etag, headers, body, now)
             self._remember(key, page)
             return self._serve(page, environ, start_response, "hit")
-        return self._render(environ, start_response, key, path_hash, generation)
+        return self._render(environ, start_response, key, generation)
 
     def _unmarking(self, start_response: StartResponse) -> StartResponse:
         def start(status: str, headers: Headers, exc_info: Any = None) -> Any:
@@ -200,8 +200,7 @@ class PageCacheApp:
         environ: dict[str, Any],
         start_response: StartResponse,
         key: tuple[str, str],
-        path_hash: str,
-        generation: int,
+        generation: str,
     ) -> Iterable[bytes]:
         captured: dict[str, Any] = {}
 
@@ -233,7 +232,7 @@ class PageCacheApp:
             if name.lower() not in {"etag", "content-length"}
         ]
         cache.set(
-            _shared_key(path_hash, generation, key[1]), (etag, headers, body), captured["seconds"]
+            _shared_key(key[0], generation, key[1]), (etag, headers, body), captured["seconds"]
         )
         page = _Page(generation, etag, headers, body, time.monotonic())
         self._remember(key, page)
@@ -274,15 +273,17 @@ class PageCacheApp:
         return [page.body]
 
 
-def invalidate_paths(paths: Iterable[str]) -> None:
-    """Make the cached pages at ``paths`` (all their ?page= variants too) unreachable."""
-    paths = set(paths)
-    for path in paths:
-        # No generation yet means nothing was cached under this path.
-        with contextlib.suppress(ValueError):
-            cache.incr(GENERATION_PREFIX + _path_hash(path))
+def invalidate_paths(paths: Iterable[str] = (), *, channels: Iterable[str] = ()) -> None:
+    """Make cached pages unreachable: those at ``paths`` (with their ?page= variants), and
+    every page under each of ``channels`` (a channel's URL, e.g. ``/globallead/``), whose
+    story pages all list the channel's newest stories."""
+    paths, channels = set(paths), set(channels)
+    versions.bump(*("page:" + _hash(text) for text in paths | channels))
     with _local_lock:
-        for key in [key for key in _local if key[0] in paths]:
+        gone = [
+            key for key in _local if key[0] in paths or any(key[0].startswith(c) for c in channels)
+        ]
+        for key in gone:
             del _local[key]
 
 

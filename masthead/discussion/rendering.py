@@ -18,6 +18,7 @@ from django.template import engines
 from django.utils.translation import get_language
 from markupsafe import Markup
 
+from masthead.core.localcache import LocalCache
 from masthead.stories.models import Story
 
 from . import selectors
@@ -25,6 +26,8 @@ from .models import Comment
 from .permissions import CommentPolicy
 
 FRAGMENT_SECONDS = 600  # a display name changed elsewhere reaches old sections within this
+# Sections keyed by a revision never change, so each process keeps the busiest in memory.
+_local = LocalCache(max_entries=64)
 NOBODY = 0  # a viewer id no comment has: the shared member view is nobody's own
 
 # (thread, position, html) of one rendered comment
@@ -81,8 +84,11 @@ def _render(
 
 def _shared(story: Story, *, member: bool) -> Section:
     role = "member" if member else "reader"
-    key = f"comments:v2:{story.pk}:{story.revision}:{role}:{get_language()}"
-    section: Section | None = cache.get(key)
+    key = f"comments:v2:{story.public_id}:{story.revision}:{role}:{get_language()}"
+    section: Section | None = _local.get(key)
+    if section is not None:
+        return section
+    section = cache.get(key)
     if section is None:
         policy = CommentPolicy(
             viewer_id=NOBODY if member else None, is_member=member, is_moderator=False
@@ -96,6 +102,7 @@ def _shared(story: Story, *, member: bool) -> Section:
             authors=frozenset(c.author_id for c in everyone if c.author_id),
         )
         cache.set(key, section, FRAGMENT_SECONDS)
+    _local.set(key, section, FRAGMENT_SECONDS)
     return section
 
 

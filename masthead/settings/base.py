@@ -164,7 +164,9 @@ MASTHEAD_SITE_NAME = env_str("MASTHEAD_SITE_NAME", "Masthead")
 MASTHEAD_SITE_TAGLINE = _("Independent channels, one front page")
 MASTHEAD_PAGE_CACHE = env_bool("MASTHEAD_PAGE_CACHE", True)
 # Anonymous pages are cached whole; members get personal pages (core/pagecache.py).
-MASTHEAD_PAGE_CACHE_SECONDS = env_int("MASTHEAD_PAGE_CACHE_SECONDS", 3600)
+# The longest a page lives in the cache; what no write invalidates (a channel added to the
+# navigation, a member's new display name) shows within this time.
+MASTHEAD_PAGE_CACHE_SECONDS = env_int("MASTHEAD_PAGE_CACHE_SECONDS", 600)
 # How long a CDN or proxy in front may serve a page without asking (0: always ask).
 MASTHEAD_SHARED_CACHE_SECONDS = env_int("MASTHEAD_SHARED_CACHE_SECONDS", 0)
 

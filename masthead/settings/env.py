@@ -103,7 +103,7 @@ def cache_config(default_dir: Path) -> dict[str, Any]:
         }
     scheme = url.split(":", 1)[0]
     if scheme in {"redis", "rediss", "unix"}:
-        return {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": url}
+        return {"BACKEND": "masthead.core.cachebackends.Redis", "LOCATION": url}
     if scheme == "file":
         return {
             "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",

@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import uuid
+from dataclasses import dataclass
 
 from django.core.cache import cache
 from django.core.paginator import Page, Paginator
 from django.db.models import QuerySet
 
 from masthead.channels.models import Channel, Section
-from masthead.core import public_id
+from masthead.core import public_id, versions
 
 from .models import Story, StoryQuerySet
 
@@ -63,22 +65,52 @@ def story_list_section(*, section: Section, page: int | str | None = 1) -> Page[
     )
 
 
-def more_stories_key(channel_id: int) -> str:
-    return f"stories:more:v1:{channel_id}"
+def _channel_stories_version(channel_id: int) -> str:
+    return f"stories:channel:{channel_id}"
 
 
-def story_list_more(*, story: Story, limit: int = MORE_STORIES_COUNT) -> list[Story]:
+def story_list_more_forget(channel_id: int) -> None:
+    """After a publication in the channel."""
+    versions.bump(_channel_stories_version(channel_id))
+
+
+@dataclass(frozen=True)
+class StoryLink:
+    """What a list of links to stories shows of each: small to keep, quick to print."""
+
+    id: int
+    headline: str
+    url: str
+    section_name: str
+    section_url: str
+    published_at: dt.datetime
+    time_zone: str
+
+
+def story_list_more(*, story: Story, limit: int = MORE_STORIES_COUNT) -> list[StoryLink]:
     """More stories from the story's channel, newest first, without the story itself.
 
-    The channel's newest are kept in the cache for a minute (every story page of the channel
-    shows them); publishing in the channel drops them (services._pages_changed).
+    Every story page of the channel shows them, so the channel's newest are kept in the shared
+    cache, under a version that publishing in the channel bumps (services._pages_changed).
     """
-    key = more_stories_key(story.channel_id)
-    newest: list[Story] | None = cache.get(key)
+    version = versions.current(_channel_stories_version(story.channel_id))
+    key = f"stories:more:v2:{story.channel_id}:{version}"
+    newest: list[StoryLink] | None = cache.get(key)
     if newest is None:
-        newest = list(_listing(Story.objects.filter(channel_id=story.channel_id))[: limit + 1])
+        newest = [
+            StoryLink(
+                id=other.pk,
+                headline=other.headline,
+                url=other.get_absolute_url(),
+                section_name=other.section.name,
+                section_url=other.get_section_url(),
+                published_at=other.published_at,
+                time_zone=other.time_zone,
+            )
+            for other in _listing(Story.objects.filter(channel_id=story.channel_id))[: limit + 1]
+        ]
         cache.set(key, newest, MORE_STORIES_SECONDS)
-    return [other for other in newest if other.pk != story.pk][:limit]
+    return [other for other in newest if other.id != story.pk][:limit]
 
 
 def story_get_by_public_id(key: str) -> Story | None:

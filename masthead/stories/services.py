@@ -10,7 +10,6 @@ import datetime as dt
 from typing import IO, Any
 from urllib.parse import urlsplit
 
-from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import F
@@ -26,7 +25,7 @@ from masthead.core.images import process_upload
 from masthead.core.sanitize import story_body_from_input
 
 from .models import SLUG_MAX_LENGTH, Source, Story
-from .selectors import more_stories_key
+from .selectors import story_list_more_forget
 
 EDITABLE_FIELDS = (
     "section",
@@ -74,20 +73,14 @@ def source_get_or_create(*, url: str, name: str = "") -> Source:
 
 
 def _pages_changed(story: Story, *, old_path: str | None = None) -> None:
-    """After commit, drop the cached pages that show this story."""
-    paths = {
-        "/",
-        story.channel.get_absolute_url(),
-        story.section.get_absolute_url(),
-        story.get_absolute_url(),
-    }
-    if old_path:
-        paths.add(old_path)
-    channel_id = story.channel_id
+    """After commit, drop the cached pages that show this story: the front page and, since
+    every story page lists the channel's newest, all of its channel's pages."""
+    paths = {"/", old_path} if old_path else {"/"}
+    channel_url, channel_id = story.channel.get_absolute_url(), story.channel_id
 
     def invalidate() -> None:
-        pagecache.invalidate_paths(paths)
-        cache.delete(more_stories_key(channel_id))
+        story_list_more_forget(channel_id)
+        pagecache.invalidate_paths(paths, channels=[channel_url])
 
     transaction.on_commit(invalidate)
 
