@@ -131,9 +131,10 @@ def channel(section: Any) -> Any:
 def curator(db: Any, channel: Any) -> Any:
     from masthead.accounts.tests.factories import MemberFactory
     from masthead.channels.models import ChannelRole
+    from masthead.channels.services import role_grant
 
     user = MemberFactory(handle="curator_one", display_name="Curator One")
-    ChannelRole.objects.create(channel=channel, user=user, role=ChannelRole.Role.CURATOR)
+    role_grant(actor=None, channel=channel, user=user, role=ChannelRole.Role.CURATOR)
     return user
 
 

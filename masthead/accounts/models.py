@@ -37,6 +37,9 @@ class User(AbstractUser):
 
     username = None  # type: ignore[assignment]
     email = models.EmailField(_("e-mail address"), unique=True)
+    # Kept by the channel role services: whether the member owns or curates any channel. Pages
+    # ask "may this member curate here?" on every view; for most members this answers it.
+    holds_channel_role = models.BooleanField(default=False, editable=False)
 
     USERNAME_FIELD = "email"
     REQUIRED_FIELDS: ClassVar[list[str]] = []

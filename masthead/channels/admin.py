@@ -1,6 +1,11 @@
 from django.contrib import admin
 
+from typing import Any
+
+from django.http import HttpRequest
+
 from .models import Channel, ChannelRole, Section
+from .services import role_flag_sync
 
 
 class SectionInline(admin.TabularInline):
@@ -20,6 +25,13 @@ class ChannelAdmin(admin.ModelAdmin):
     search_fields = ("name", "slug")
     inlines = (SectionInline, ChannelRoleInline)
 
+    def save_formset(self, request: HttpRequest, form: Any, formset: Any, change: bool) -> None:
+        before = {role.user for role in formset.queryset} if formset.model is ChannelRole else set()
+        super().save_formset(request, form, formset, change)
+        if formset.model is ChannelRole:
+            for user in before | {role.user for role in formset.queryset.all()}:
+                role_flag_sync(user=user)
+
 
 @admin.register(Section)
 class SectionAdmin(admin.ModelAdmin):
@@ -34,3 +46,19 @@ class ChannelRoleAdmin(admin.ModelAdmin):
     list_filter = ("role", "channel")
     list_select_related = ("channel", "user")
     raw_id_fields = ("user",)
+
+    def save_model(self, request: HttpRequest, obj: ChannelRole, form: Any, change: bool) -> None:
+        previous = ChannelRole.objects.get(pk=obj.pk).user if change else None
+        super().save_model(request, obj, form, change)
+        for user in {obj.user, previous} - {None}:
+            role_flag_sync(user=user)
+
+    def delete_model(self, request: HttpRequest, obj: ChannelRole) -> None:
+        super().delete_model(request, obj)
+        role_flag_sync(user=obj.user)
+
+    def delete_queryset(self, request: HttpRequest, queryset: Any) -> None:
+        users = {role.user for role in queryset}
+        super().delete_queryset(request, queryset)
+        for user in users:
+            role_flag_sync(user=user)

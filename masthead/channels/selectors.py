@@ -41,6 +41,8 @@ def can_curate(user: Any, channel_id: int) -> bool:
         return False
     if user.is_staff:
         return True
+    if not user.holds_channel_role:
+        return False
     return ChannelRole.objects.filter(
         user=user, channel_id=channel_id, role__in=CURATING_ROLES
     ).exists()

@@ -35,6 +35,7 @@ def channel_create(
     channel.save()
     if owner is not None:
         ChannelRole.objects.create(channel=channel, user=owner, role=ChannelRole.Role.OWNER)
+        role_flag_sync(user=owner)
     transaction.on_commit(lambda: cache.delete(NAV_CACHE_KEY))
     return channel
 
@@ -60,6 +61,7 @@ def role_grant(*, actor: User | None, channel: Channel, user: User, role: str) -
         if not (is_owner and role == ChannelRole.Role.CURATOR):
             raise PermissionDenied(_("Only the channel's owner appoints curators."))
     grant, _created = ChannelRole.objects.get_or_create(channel=channel, user=user, role=role)
+    role_flag_sync(user=user)
     return grant
 
 
@@ -72,3 +74,13 @@ def role_revoke(*, actor: User | None, channel: Channel, user: User, role: str) 
         if not (is_owner and role == ChannelRole.Role.CURATOR):
             raise PermissionDenied(_("Only the channel's owner removes curators."))
     ChannelRole.objects.filter(channel=channel, user=user, role=role).delete()
+    role_flag_sync(user=user)
+
+
+def role_flag_sync(*, user: User) -> None:
+    """Set ``User.holds_channel_role`` from the roles the member holds now. Every write to
+    roles ends here, the admin's included (channels/admin.py)."""
+    holds = ChannelRole.objects.filter(user=user).exists()
+    if user.holds_channel_role != holds:
+        user.holds_channel_role = holds
+        User.objects.filter(pk=user.pk).update(holds_channel_role=holds)

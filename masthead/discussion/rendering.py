@@ -82,7 +82,8 @@ def _render(
     return [_item(c, story=story, policy=policy, csrf_input=csrf_input) for c in comments]
 
 
-def _shared(story: Story, *, member: bool) -> Section:
+def shared_section(story: Story, *, member: bool) -> Section:
+    """The section as every reader, or every member who wrote none of it, sees it."""
     role = "member" if member else "reader"
     key = f"comments:v2:{story.public_id}:{story.revision}:{role}:{get_language()}"
     section: Section | None = _local.get(key)
@@ -111,7 +112,7 @@ def comment_section(*, story: Story, policy: CommentPolicy, csrf_input: Any = ""
     if policy.is_moderator:
         everyone = selectors.comment_list_for_story(story=story)
         return _assemble(_render(everyone, story=story, policy=policy, csrf_input=csrf_input))
-    shared = _shared(story, member=policy.is_member)
+    shared = shared_section(story, member=policy.is_member)
     if not policy.is_member or policy.viewer_id not in shared.authors:
         return shared.html
     own = {

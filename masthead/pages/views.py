@@ -15,6 +15,8 @@ from masthead.discussion.selectors import comment_list_by_author
 from masthead.stories import selectors as story_selectors
 from masthead.stories.models import Story
 
+from .member_page import member_story_page
+
 GONE = 410
 
 
@@ -69,6 +71,10 @@ def story(
     if request.path != canonical:
         query = request.META.get("QUERY_STRING")
         return redirect(canonical + (f"?{query}" if query else ""), permanent=True)
+    if request.user.is_authenticated and not curator:
+        page = member_story_page(request, found, viewer_id=request.user.pk)
+        if page is not None:
+            return page
     policy = CommentPolicy(
         viewer_id=request.user.pk if request.user.is_authenticated else None,
         is_member=request.user.is_authenticated and request.user.is_active,

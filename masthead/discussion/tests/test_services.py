@@ -140,10 +140,12 @@ def test_only_channel_curators_hide_and_restore(
         services.comment_hide(actor=other_member, comment=comment)
     other_channel_curator = MemberFactory(handle="elsewhere")
     from masthead.channels.models import ChannelRole
+    from masthead.channels.services import role_grant
     from masthead.channels.tests.factories import ChannelFactory
 
-    ChannelRole.objects.create(
-        channel=ChannelFactory(), user=other_channel_curator, role=ChannelRole.Role.CURATOR
+    role_grant(
+        actor=None, channel=ChannelFactory(), user=other_channel_curator,
+        role=ChannelRole.Role.CURATOR,
     )
     with pytest.raises(PermissionDenied):
         services.comment_hide(actor=other_channel_curator, comment=comment)

@@ -220,9 +220,9 @@ def test_story_page_with_200_comments_runs_a_constant_number_of_queries(
             )
     url = story.get_absolute_url()
     client.get(url)  # warm the navigation cache
-    # the member with their profile, the story, curator?, their own comments; the session,
+    # the member with their profile, the story, their own comments; the session,
     # the other members' rendered comments and the "Stories" list come from the cache
-    with django_assert_num_queries(4):
+    with django_assert_num_queries(3):
         response = client.get(url)
     assert response.content.decode().count('class="comment-number"') == 200
     assert re.search(r"200 comments", response.content.decode())

@@ -53,10 +53,11 @@ def test_only_the_channels_curators_reach_the_desk(
 def test_a_curator_of_another_channel_is_refused(client: Client, channel: Any) -> None:
     from masthead.accounts.tests.factories import MemberFactory
     from masthead.channels.models import ChannelRole
+    from masthead.channels.services import role_grant
     from masthead.channels.tests.factories import ChannelFactory
 
     outsider = MemberFactory()
-    ChannelRole.objects.create(channel=ChannelFactory(), user=outsider, role=ChannelRole.Role.OWNER)
+    role_grant(actor=None, channel=ChannelFactory(), user=outsider, role=ChannelRole.Role.OWNER)
     client.force_login(outsider)
     response = client.post(reverse("stories:new", kwargs={"channel": channel.slug}), {})
     assert response.status_code == 403
