@@ -1,7 +1,6 @@
-from django.contrib import admin
-
 from typing import Any
 
+from django.contrib import admin
 from django.http import HttpRequest
 
 from .models import Channel, ChannelRole, Section
@@ -50,8 +49,9 @@ class ChannelRoleAdmin(admin.ModelAdmin):
     def save_model(self, request: HttpRequest, obj: ChannelRole, form: Any, change: bool) -> None:
         previous = ChannelRole.objects.get(pk=obj.pk).user if change else None
         super().save_model(request, obj, form, change)
-        for user in {obj.user, previous} - {None}:
-            role_flag_sync(user=user)
+        for user in {obj.user, previous}:
+            if user is not None:
+                role_flag_sync(user=user)
 
     def delete_model(self, request: HttpRequest, obj: ChannelRole) -> None:
         super().delete_model(request, obj)

@@ -23,7 +23,14 @@ from .sanitize import trusted
 
 
 def url(name: str, *args: Any, **kwargs: Any) -> str:
+    if not args and not kwargs:
+        return _url_without_arguments(name, get_script_prefix())
     return reverse(name, args=args or None, kwargs=kwargs or None)
+
+
+@cache
+def _url_without_arguments(name: str, script_prefix: str) -> str:
+    return reverse(name)  # the site's fixed URLs, in every page's header and footer
 
 
 # A value every one-argument URL pattern of the site accepts (an int, a handle, a slug).

@@ -12,9 +12,6 @@ import time
 from collections import OrderedDict
 from typing import Any
 
-_MISSING = object()
-
-
 _every: list[LocalCache] = []
 
 
@@ -32,10 +29,10 @@ class LocalCache:
         self._lock = threading.Lock()
 
     def get(self, key: str, default: Any = None) -> Any:
-        entry = self._entries.get(key, _MISSING)
-        if entry is _MISSING:
+        entry: tuple[float, Any] | None = self._entries.get(key)
+        if entry is None:
             return default
-        expires, value = entry  # type: ignore[misc]
+        expires, value = entry
         if expires and expires < time.monotonic():
             with self._lock:
                 self._entries.pop(key, None)

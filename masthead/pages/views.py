@@ -72,9 +72,7 @@ def story(
         query = request.META.get("QUERY_STRING")
         return redirect(canonical + (f"?{query}" if query else ""), permanent=True)
     if request.user.is_authenticated and not curator:
-        page = member_story_page(request, found, viewer_id=request.user.pk)
-        if page is not None:
-            return page
+        return member_story_page(request, found, viewer_id=request.user.pk)
     policy = CommentPolicy(
         viewer_id=request.user.pk if request.user.is_authenticated else None,
         is_member=request.user.is_authenticated and request.user.is_active,

@@ -83,7 +83,7 @@ class StoryLink:
     url: str
     section_name: str
     section_url: str
-    published_at: dt.datetime
+    published_at: dt.datetime | None
     time_zone: str
 
 
@@ -117,9 +117,12 @@ def story_get_by_public_id(key: str) -> Story | None:
     value: uuid.UUID | None = public_id.decode(key)
     if value is None:
         return None
-    return (
-        Story.objects.select_related("channel", "section", "source").filter(public_id=value).first()
-    )
+    # get(), not first(): no ORDER BY to compile. The source is left to load when a page
+    # shows it; most requests for a story page are answered before that (pages/member_page.py).
+    try:
+        return Story.objects.select_related("channel", "section").get(public_id=value)
+    except Story.DoesNotExist:
+        return None
 
 
 def story_list_for_curator(*, channel: Channel) -> QuerySet[Story]:

@@ -49,8 +49,9 @@ def test_owners_appoint_curators_and_nobody_else_does(channel: Any, member: Any)
     assert not can_curate(member, channel.pk)
 
 
-def test_the_flag_follows_the_roles(channel: Any, member: Any,
-                                    django_assert_num_queries: Any) -> None:
+def test_the_flag_follows_the_roles(
+    channel: Any, member: Any, django_assert_num_queries: Any
+) -> None:
     with django_assert_num_queries(0):
         assert not can_curate(member, channel.pk)  # no role anywhere: no query
     role_grant(actor=None, channel=channel, user=member, role=CURATOR)
@@ -67,8 +68,10 @@ def test_roles_given_in_the_admin_set_the_flag(channel: Any, member: Any) -> Non
     admin.save()
     client = Client()
     client.force_login(admin)
-    response = client.post("/admin/channels/channelrole/add/",
-                           {"channel": channel.pk, "user": member.pk, "role": CURATOR})
+    response = client.post(
+        "/admin/channels/channelrole/add/",
+        {"channel": channel.pk, "user": member.pk, "role": CURATOR},
+    )
     assert response.status_code == 302
     member.refresh_from_db()
     assert member.holds_channel_role
@@ -79,8 +82,17 @@ def test_roles_given_in_the_admin_set_the_flag(channel: Any, member: Any) -> Non
 
 
 def test_createchannel_command(member: Any, capsys: Any) -> None:
-    call_command("createchannel", "citydesk", "City Desk", "--owner", member.email,
-                 "--section", "housing:Housing", "--section", "transport:Transport")
+    call_command(
+        "createchannel",
+        "citydesk",
+        "City Desk",
+        "--owner",
+        member.email,
+        "--section",
+        "housing:Housing",
+        "--section",
+        "transport:Transport",
+    )
     channel = Channel.objects.get(slug="citydesk")
     assert [s.slug for s in channel.sections.all()] == ["housing", "transport"]
     member.refresh_from_db()

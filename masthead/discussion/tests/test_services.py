@@ -144,7 +144,9 @@ def test_only_channel_curators_hide_and_restore(
     from masthead.channels.tests.factories import ChannelFactory
 
     role_grant(
-        actor=None, channel=ChannelFactory(), user=other_channel_curator,
+        actor=None,
+        channel=ChannelFactory(),
+        user=other_channel_curator,
         role=ChannelRole.Role.CURATOR,
     )
     with pytest.raises(PermissionDenied):

@@ -3,6 +3,19 @@
 (function () {
   "use strict";
 
+  // A comment's Reply, Edit and Report links open their form in the comment's slot (htmx);
+  // without JavaScript they lead to a page with the form.
+  document.addEventListener("click", function (event) {
+    var link = event.target.closest("a[data-slot]");
+    if (!link || !window.htmx || event.button !== 0 || event.metaKey || event.ctrlKey ||
+        event.shiftKey || event.altKey) return;
+    var comment = link.closest(".comment");
+    var slot = comment && comment.querySelector(".comment-slot");
+    if (!slot) return;
+    event.preventDefault();
+    window.htmx.ajax("GET", link.href, { target: slot, swap: "innerHTML" });
+  });
+
   // A form opened in a comment's slot closes with its Cancel link, without leaving the page.
   document.addEventListener("click", function (event) {
     var link = event.target.closest("[data-close-slot]");
