@@ -59,7 +59,7 @@ def story(
 ) -> HttpResponseBase:
     """The story page. The public id decides which story; anything else in the URL that is
     out of date (slug, section, channel) redirects to the canonical address."""
-    found = story_selectors.story_get_by_public_id(public_id)
+    found = story_selectors.story_for_page(public_id)
     if found is None:
         raise Http404(_("No such story."))
     if found.status == Story.Status.WITHDRAWN:

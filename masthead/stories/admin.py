@@ -1,6 +1,11 @@
+from typing import Any
+
 from django.contrib import admin
+from django.db.models import F
+from django.http import HttpRequest
 
 from .models import Source, Story
+from .services import story_pages_changed
 
 
 @admin.register(Source)
@@ -33,3 +38,12 @@ class StoryAdmin(admin.ModelAdmin):
         "created_at",
         "updated_at",
     )
+
+    def save_model(self, request: HttpRequest, obj: Story, form: Any, change: bool) -> None:
+        # Pages and caches key a story by its revision: an edit here must bump it too.
+        old_path = Story.objects.get(pk=obj.pk).get_absolute_url() if change else None
+        if change:
+            obj.revision = F("revision") + 1
+        super().save_model(request, obj, form, change)
+        obj.refresh_from_db(fields=["revision"])
+        story_pages_changed(obj, old_path=old_path)

@@ -12,11 +12,14 @@ from django.db.models import QuerySet
 
 from masthead.channels.models import Channel, Section
 from masthead.core import public_id, versions
+from masthead.core.localcache import LocalCache
 
 from .models import Story, StoryQuerySet
 
 STORIES_PER_PAGE = 20
 MORE_STORIES_COUNT = 6  # the "Stories" list under a story
+LOCAL_STORY_SECONDS = 30  # a renamed channel or section shows on its story pages within this
+_local = LocalCache(max_entries=512)
 MORE_STORIES_SECONDS = 60  # a story scheduled for now joins the lists within this time
 
 
@@ -91,7 +94,7 @@ def story_list_more(*, story: Story, limit: int = MORE_STORIES_COUNT) -> list[St
     """More stories from the story's channel, newest first, without the story itself.
 
     Every story page of the channel shows them, so the channel's newest are kept in the shared
-    cache, under a version that publishing in the channel bumps (services._pages_changed).
+    cache, under a version that publishing in the channel bumps (services.story_pages_changed).
     """
     version = versions.current(_channel_stories_version(story.channel_id))
     key = f"stories:more:v2:{story.channel_id}:{version}"
@@ -123,6 +126,33 @@ def story_get_by_public_id(key: str) -> Story | None:
         return Story.objects.select_related("channel", "section").get(public_id=value)
     except Story.DoesNotExist:
         return None
+
+
+def story_for_page(key: str) -> Story | None:
+    """The story behind a story page, for reading only: the instance may be shared with
+    other requests of this process, so it must not be changed or handed to a service.
+
+    Every write to a story bumps its revision (services, discussion services, the admin) or,
+    through save(), its updated_at; so a story read under both is the story. The page asks the
+    database for those two only (a query a third the cost of the story with its channel and
+    section) and keeps the rest in memory. Channel and section names follow within
+    LOCAL_STORY_SECONDS.
+    """
+    value = public_id.decode(key)
+    if value is None:
+        return None
+    try:
+        pk, revision, updated = (
+            Story.objects.filter(public_id=value).values_list("pk", "revision", "updated_at").get()
+        )
+    except Story.DoesNotExist:
+        return None
+    story: Story | None = _local.get(f"story:v2:{value}:{revision}:{updated.isoformat()}")
+    if story is None:
+        story = Story.objects.select_related("channel", "section").get(pk=pk)
+        key = f"story:v2:{value}:{story.revision}:{story.updated_at.isoformat()}"
+        _local.set(key, story, LOCAL_STORY_SECONDS)
+    return story
 
 
 def story_list_for_curator(*, channel: Channel) -> QuerySet[Story]:

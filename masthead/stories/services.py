@@ -72,7 +72,7 @@ def source_get_or_create(*, url: str, name: str = "") -> Source:
     return source
 
 
-def _pages_changed(story: Story, *, old_path: str | None = None) -> None:
+def story_pages_changed(story: Story, *, old_path: str | None = None) -> None:
     """After commit, drop the cached pages that show this story: the front page and, since
     every story page lists the channel's newest, all of its channel's pages."""
     paths = {"/", old_path} if old_path else {"/"}
@@ -156,7 +156,7 @@ def story_update(
     story.revision = F("revision") + 1
     story.save()
     story.refresh_from_db(fields=["revision"])
-    _pages_changed(story, old_path=old_path)
+    story_pages_changed(story, old_path=old_path)
     return story
 
 
@@ -180,7 +180,7 @@ def story_publish(*, actor: User | None, story: Story, at: dt.datetime | None = 
     story.revision = F("revision") + 1
     story.save(update_fields=["status", "published_at", "revision", "updated_at"])
     story.refresh_from_db(fields=["revision"])
-    _pages_changed(story)
+    story_pages_changed(story)
     return story
 
 
@@ -192,7 +192,7 @@ def story_unpublish(*, actor: User | None, story: Story) -> Story:
     story.revision = F("revision") + 1
     story.save(update_fields=["status", "revision", "updated_at"])
     story.refresh_from_db(fields=["revision"])
-    _pages_changed(story)
+    story_pages_changed(story)
     return story
 
 
@@ -211,5 +211,5 @@ def story_withdraw(*, actor: User | None, story: Story, reason: str) -> Story:
         update_fields=["status", "withdrawn_at", "withdrawn_reason", "revision", "updated_at"]
     )
     story.refresh_from_db(fields=["revision"])
-    _pages_changed(story)
+    story_pages_changed(story)
     return story

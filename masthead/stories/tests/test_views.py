@@ -167,3 +167,25 @@ def test_withdraw_needs_a_reason_and_then_answers_410(
     assert curator_client.post(url, {"reason": ""}).status_code == 422
     assert curator_client.post(url, {"reason": "Wrong figures."}).status_code == 302
     assert client.get(story.get_absolute_url()).status_code == 410
+
+
+def test_an_edit_in_the_admin_reaches_the_story_page(client: Client, story: Any) -> None:
+    from masthead.accounts.tests.factories import MemberFactory
+
+    admin = MemberFactory()
+    admin.is_staff = admin.is_superuser = True
+    admin.save()
+    reader = Client()
+    assert "Corrected In The Admin" not in reader.get(story.get_absolute_url()).content.decode()
+    client.force_login(admin)
+    form = client.get(f"/admin/stories/story/{story.pk}/change/")
+    assert form.status_code == 200
+    data = {name: value for name, value in form.context["adminform"].form.initial.items()
+            if value is not None and name != "image"}
+    data.update(headline="Corrected In The Admin", section=story.section.pk,
+                channel=story.channel.pk, published_at_0="2026-01-01", published_at_1="10:00:00")
+    response = client.post(f"/admin/stories/story/{story.pk}/change/", data)
+    assert response.status_code == 302, response.content.decode()[:2000]
+    story.refresh_from_db()
+    assert story.revision == 2
+    assert "Corrected In The Admin" in reader.get(story.get_absolute_url()).content.decode()
