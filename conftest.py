@@ -82,6 +82,29 @@ def vnu_command() -> list[str]:
     return [str(java), "-jar", str(VNU_JAR), "--errors-only", "--format", "text", "--stdout"]
 
 
+REDIS_URL = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
+
+
+@pytest.fixture
+def redis_cache(settings: Any) -> Any:
+    """The default cache on Redis (a database of its own, emptied), as production runs it."""
+    import redis
+
+    try:
+        redis.Redis.from_url(REDIS_URL, socket_connect_timeout=2).flushdb()
+        available = True
+    except redis.RedisError:
+        available = False
+    require_tool("redis", available, f"a Redis server at {REDIS_URL} (apt-get install redis)")
+    from django.core.cache import caches
+
+    settings.CACHES = {"default": {"BACKEND": "masthead.core.cachebackends.Redis",
+                                   "LOCATION": REDIS_URL}}
+    caches._settings = None  # type: ignore[attr-defined]
+    yield caches["default"]
+    redis.Redis.from_url(REDIS_URL).flushdb()
+
+
 @pytest.fixture(autouse=True)
 def _media_root(settings: Any, tmp_path: Path) -> None:
     settings.MEDIA_ROOT = tmp_path / "media"

@@ -31,3 +31,13 @@ class Redis(RedisCache):
     def __init__(self, server: str, params: dict[str, Any]) -> None:
         super().__init__(server, params)
         self._class = _ReusingClient
+
+    def count_hits(self, windows: list[tuple[str, int]]) -> list[int]:
+        """Add one to each counter, creating it with its lifetime in seconds; one round trip
+        for all of them (Django's incr takes three per counter)."""
+        pipe = self._cache.get_client(write=True).pipeline(transaction=False)
+        for key, seconds in windows:
+            full_key = self.make_and_validate_key(key)
+            pipe.set(full_key, 0, ex=seconds, nx=True)
+            pipe.incr(full_key)
+        return [int(count) for count in pipe.execute()[1::2]]

@@ -52,20 +52,21 @@ def _rate(name: str) -> Rate | None:
     return Rate.parse(text) if text else None
 
 
-def _count(key: str, rate: Rate, now: float) -> int | None:
-    window = math.floor(now / rate.period)
-    cache_key = f"ratelimit:{key}:{window}"
-    if cache.add(cache_key, 1, timeout=rate.period + 1):
-        count = 1
-    else:
+def _count_hits(windows: list[tuple[str, int]]) -> list[int]:
+    count_hits = getattr(cache, "count_hits", None)
+    if count_hits is not None:  # the Redis backend: one round trip
+        return list(count_hits(windows))
+    counts = []
+    for key, seconds in windows:
+        if cache.add(key, 1, timeout=seconds):
+            counts.append(1)
+            continue
         try:
-            count = cache.incr(cache_key)
-        except ValueError:  # expired between add and incr: this is the first hit of a window
-            cache.set(cache_key, 1, timeout=rate.period + 1)
-            count = 1
-    if count > rate.limit:
-        return math.ceil((window + 1) * rate.period - now)
-    return None
+            counts.append(cache.incr(key))
+        except ValueError:  # expired between add and incr: the first hit of a new window
+            cache.set(key, 1, timeout=seconds)
+            counts.append(1)
+    return counts
 
 
 def check(scope: str, *, request: HttpRequest, user_id: int | None = None) -> None:
@@ -73,14 +74,17 @@ def check(scope: str, *, request: HttpRequest, user_id: int | None = None) -> No
     if not settings.MASTHEAD_RATE_LIMITS_ENABLED:
         return
     now = time.time()
-    keys: list[tuple[str, Rate | None]] = [
-        (f"{scope}:ip:{client_ip(request)}", _rate(f"{scope}:ip"))
-    ]
+    scopes = [(f"{scope}:ip:{client_ip(request)}", _rate(f"{scope}:ip"))]
     if user_id is not None:
-        keys.append((f"{scope}:member:{user_id}", _rate(f"{scope}:member")))
-    for key, rate in keys:
-        if rate is None:
-            continue
-        retry_after = _count(key, rate, now)
-        if retry_after is not None:
-            raise RateLimited(retry_after)
+        scopes.append((f"{scope}:member:{user_id}", _rate(f"{scope}:member")))
+    limits = [(key, rate) for key, rate in scopes if rate is not None]
+    if not limits:
+        return
+    windows = [
+        (f"ratelimit:{key}:{math.floor(now / rate.period)}", rate.period + 1)
+        for key, rate in limits
+    ]
+    for count, (_key, rate) in zip(_count_hits(windows), limits, strict=True):
+        if count > rate.limit:
+            window_end = (math.floor(now / rate.period) + 1) * rate.period
+            raise RateLimited(math.ceil(window_end - now))

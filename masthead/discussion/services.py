@@ -18,7 +18,7 @@ from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from masthead.accounts.models import Profile, User
+from masthead.accounts.models import User
 from masthead.channels.selectors import can_moderate
 from masthead.core import pagecache
 from masthead.core.sanitize import render_comment_markdown
@@ -63,7 +63,8 @@ def _render_body(body: str) -> tuple[str, str]:
 def check_can_comment(actor: User, story: Story) -> None:
     if not actor.is_authenticated or not actor.is_active:
         raise PermissionDenied(_("Log in to comment."))
-    if not Profile.objects.filter(user=actor).exists():
+    # The profile came with the member (accounts.backends); otherwise this is one query.
+    if not hasattr(actor, "profile"):
         raise PermissionDenied(_("Choose a handle and display name before commenting."))
     if not story.is_live():
         raise PermissionDenied(_("This story is not open for comments."))
@@ -71,7 +72,6 @@ def check_can_comment(actor: User, story: Story) -> None:
         raise PermissionDenied(_("Comments on this story are closed."))
 
 
-@transaction.atomic
 def comment_create(
     *,
     actor: User,
@@ -85,13 +85,36 @@ def comment_create(
     ``client_token``) returns the comment the first submission made, with created False.
 
     ``created_at`` is for importers and the demo, which bring comments with their own time.
+    Checking and rendering happen before the transaction: the write lock is held only for
+    numbering and inserting.
     """
     check_can_comment(actor, story)
     source, html = _render_body(body)
     client_token = client_token[:CLIENT_TOKEN_MAX_LENGTH]
     if parent is not None and parent.story_id != story.pk:
         raise ValidationError(_("That comment belongs to another story."), code="parent")
+    with transaction.atomic():
+        return _comment_insert(
+            actor=actor,
+            story=story,
+            parent=parent,
+            source=source,
+            html=html,
+            client_token=client_token,
+            created_at=created_at,
+        )
 
+
+def _comment_insert(
+    *,
+    actor: User,
+    story: Story,
+    parent: Comment | None,
+    source: str,
+    html: str,
+    client_token: str,
+    created_at: dt.datetime | None,
+) -> tuple[Comment, bool]:
     locked = Story.objects.select_for_update().only("id", "thread_count").get(pk=story.pk)
     if client_token:
         earlier = Comment.objects.filter(author=actor, client_token=client_token).first()

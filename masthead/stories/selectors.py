@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 import datetime as dt
 import uuid
 from dataclasses import dataclass
@@ -129,8 +130,7 @@ def story_get_by_public_id(key: str) -> Story | None:
 
 
 def story_for_page(key: str) -> Story | None:
-    """The story behind a story page, for reading only: the instance may be shared with
-    other requests of this process, so it must not be changed or handed to a service.
+    """The story behind a story page or a comment post, read in full at most once per change.
 
     Every write to a story bumps its revision (services, discussion services, the admin) or,
     through save(), its updated_at; so a story read under both is the story. The page asks the
@@ -152,7 +152,9 @@ def story_for_page(key: str) -> Story | None:
         story = Story.objects.select_related("channel", "section").get(pk=pk)
         key = f"story:v2:{value}:{story.revision}:{story.updated_at.isoformat()}"
         _local.set(key, story, LOCAL_STORY_SECONDS)
-    return story
+    # A copy: the kept instance is shared by this process's requests, and callers may set
+    # attributes (refresh_from_db) on theirs.
+    return copy.copy(story)
 
 
 def story_list_for_curator(*, channel: Channel) -> QuerySet[Story]:

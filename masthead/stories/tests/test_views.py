@@ -180,10 +180,18 @@ def test_an_edit_in_the_admin_reaches_the_story_page(client: Client, story: Any)
     client.force_login(admin)
     form = client.get(f"/admin/stories/story/{story.pk}/change/")
     assert form.status_code == 200
-    data = {name: value for name, value in form.context["adminform"].form.initial.items()
-            if value is not None and name != "image"}
-    data.update(headline="Corrected In The Admin", section=story.section.pk,
-                channel=story.channel.pk, published_at_0="2026-01-01", published_at_1="10:00:00")
+    data = {
+        name: value
+        for name, value in form.context["adminform"].form.initial.items()
+        if value is not None and name != "image"
+    }
+    data.update(
+        headline="Corrected In The Admin",
+        section=story.section.pk,
+        channel=story.channel.pk,
+        published_at_0="2026-01-01",
+        published_at_1="10:00:00",
+    )
     response = client.post(f"/admin/stories/story/{story.pk}/change/", data)
     assert response.status_code == 302, response.content.decode()[:2000]
     story.refresh_from_db()
