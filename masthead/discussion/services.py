@@ -60,6 +60,13 @@ def _render_body(body: str) -> tuple[str, str]:
     return body, html
 
 
+def _save(comment: Comment, created_at: dt.datetime | None) -> None:
+    comment.save()
+    if created_at is not None:
+        Comment.objects.filter(pk=comment.pk).update(created_at=created_at)
+        comment.created_at = created_at
+
+
 def check_can_comment(actor: User, story: Story) -> None:
     if not actor.is_authenticated or not actor.is_active:
         raise PermissionDenied(_("Log in to comment."))
@@ -144,12 +151,12 @@ def _comment_insert(
         body_html=html,
         client_token=client_token,
     )
+    if not client_token:
+        _save(comment, created_at)
+        return comment, True
     try:
-        with transaction.atomic():
-            comment.save()
-            if created_at is not None:
-                Comment.objects.filter(pk=comment.pk).update(created_at=created_at)
-                comment.created_at = created_at
+        with transaction.atomic():  # a savepoint: a duplicate token must not end the transaction
+            _save(comment, created_at)
     except IntegrityError:
         # Only a duplicate token can collide here: numbers are allocated under the lock.
         earlier = Comment.objects.filter(author=actor, client_token=client_token).first()
