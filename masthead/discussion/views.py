@@ -17,7 +17,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from masthead.accounts.auth import member_of
 from masthead.core import ratelimit
 from masthead.stories.models import Story
-from masthead.stories.selectors import story_get_by_public_id
+from masthead.stories.selectors import story_for_comment
 
 from . import selectors, services
 from .forms import CommentEditForm, CommentForm, ReportForm
@@ -28,9 +28,7 @@ UNPROCESSABLE = 422  # the form came back with errors; the page shows them with 
 
 
 def _story_or_404(public_id: str) -> Story:
-    # One query: every post changes the story's revision, so the page's in-memory copy
-    # (story_for_page) would be out of date here anyway.
-    story = story_get_by_public_id(public_id)
+    story = story_for_comment(public_id)
     if story is None or not story.is_live():
         raise Http404(_("No such story."))
     return story

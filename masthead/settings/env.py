@@ -64,11 +64,18 @@ SQLITE_PRAGMAS = (
 SQLITE_BUSY_TIMEOUT_SECONDS = 20  # a writer waits this long for the lock before giving up
 
 
+DATABASE_CONNECTION_SECONDS = 600  # a server process keeps its connection this long
+
+
 def database_config(default_sqlite_path: Path) -> dict[str, Any]:
     url = os.environ.get("DATABASE_URL", "").strip()
     if url:
         config: dict[str, Any] = dict(
-            dj_database_url.parse(url, conn_max_age=600, conn_health_checks=True)
+            dj_database_url.parse(
+                url,
+                conn_max_age=DATABASE_CONNECTION_SECONDS,
+                conn_health_checks=env_bool("DATABASE_HEALTH_CHECKS", True),
+            )
         )
         if config["ENGINE"] == "django.db.backends.sqlite3":
             config["OPTIONS"] = sqlite_options()

@@ -130,7 +130,7 @@ def story_get_by_public_id(key: str) -> Story | None:
 
 
 def story_for_page(key: str) -> Story | None:
-    """The story behind a story page or a comment post, read in full at most once per change.
+    """The story behind a story page, read in full at most once per change.
 
     Every write to a story bumps its revision (services, discussion services, the admin) or,
     through save(), its updated_at; so a story read under both is the story. The page asks the
@@ -138,20 +138,36 @@ def story_for_page(key: str) -> Story | None:
     section) and keeps the rest in memory. Channel and section names follow within
     LOCAL_STORY_SECONDS.
     """
+    return _story_kept(key, counts=True)
+
+
+def story_for_comment(key: str) -> Story | None:
+    """The story a comment is posted to. Its counters (comment and thread counts, revision)
+    may be behind: the comment services count under the story's lock and never read them
+    from here. Everything a post checks (status, time, comments open, URL) changes only through
+    save(), which moves updated_at; so this copy survives the stream of comments that would
+    make story_for_page read the story again on every post.
+    """
+    return _story_kept(key, counts=False)
+
+
+def _story_kept(key: str, *, counts: bool) -> Story | None:
     value = public_id.decode(key)
     if value is None:
         return None
+    fields = ("pk", "updated_at", "revision") if counts else ("pk", "updated_at")
     try:
-        pk, revision, updated = (
-            Story.objects.filter(public_id=value).values_list("pk", "revision", "updated_at").get()
-        )
+        pk, updated, *revision = Story.objects.filter(public_id=value).values_list(*fields).get()
     except Story.DoesNotExist:
         return None
-    story: Story | None = _local.get(f"story:v2:{value}:{revision}:{updated.isoformat()}")
+    prefix = "story:page:v1" if counts else "story:post:v1"
+    story: Story | None = _local.get(f"{prefix}:{value}:{updated.isoformat()}:{revision}")
     if story is None:
         story = Story.objects.select_related("channel", "section").get(pk=pk)
-        key = f"story:v2:{value}:{story.revision}:{story.updated_at.isoformat()}"
-        _local.set(key, story, LOCAL_STORY_SECONDS)
+        current = [story.revision] if counts else []
+        _local.set(
+            f"{prefix}:{value}:{story.updated_at.isoformat()}:{current}", story, LOCAL_STORY_SECONDS
+        )
     # A copy: the kept instance is shared by this process's requests, and callers may set
     # attributes (refresh_from_db) on theirs.
     return copy.copy(story)

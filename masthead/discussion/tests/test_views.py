@@ -205,3 +205,15 @@ def test_report_form_and_one_report_per_member(
 
 def test_unknown_comment_is_404(member_client: Client) -> None:
     assert member_client.get(reverse("discussion:reply", kwargs={"pk": 999999})).status_code == 404
+
+
+def test_closing_comments_reaches_the_post_view_at_once(member_client: Client,
+                                                        story: Story) -> None:
+    from masthead.stories.services import story_update
+
+    assert member_client.post(post_url(story), {"body": "Before"}).status_code == 302
+    story_update(actor=None, story=story, comments_open=False)
+    response = member_client.post(post_url(story), {"body": "After"})
+    assert response.status_code == 403
+    assert "Comments on this story are closed." in response.content.decode()
+    assert Comment.objects.count() == 1
