@@ -98,8 +98,9 @@ def redis_cache(settings: Any) -> Any:
     require_tool("redis", available, f"a Redis server at {REDIS_URL} (apt-get install redis)")
     from django.core.cache import caches
 
-    settings.CACHES = {"default": {"BACKEND": "masthead.core.cachebackends.Redis",
-                                   "LOCATION": REDIS_URL}}
+    settings.CACHES = {
+        "default": {"BACKEND": "masthead.core.cachebackends.Redis", "LOCATION": REDIS_URL}
+    }
     caches._settings = None  # type: ignore[attr-defined]
     yield caches["default"]
     redis.Redis.from_url(REDIS_URL).flushdb()

@@ -225,8 +225,9 @@ def main() -> None:
         + "}\n"
     )
 
-    (workdir / "env.json").write_text(json.dumps({k: v for k, v in env.items()
-                                                 if k not in os.environ or k == "PYTHONPATH"}))
+    (workdir / "env.json").write_text(
+        json.dumps({k: v for k, v in env.items() if k not in os.environ or k == "PYTHONPATH"})
+    )
     if options.prepare_only:
         print(f"Prepared {workdir}; facts in {workdir / 'facts.json'}")
         return

@@ -29,6 +29,7 @@ from masthead.accounts.models import Profile, User
 from masthead.accounts.services import member_create
 from masthead.accounts.validators import normalize_display_name
 from masthead.channels.models import Channel, Section
+from masthead.core.localcache import clear_all
 from masthead.discussion.models import Comment
 from masthead.discussion.services import comment_create
 from masthead.stories.models import Story
@@ -366,8 +367,9 @@ def test_hostile_display_names_are_stored_or_refused_and_never_run(
             renamed.append(after)
 
         # A rename does not bump the story's revision, under which its comment section may be
-        # cached (discussion/rendering.py): render from an empty cache to show the new names.
+        # cached (discussion/rendering.py): render from empty caches to show the new names.
         cache.clear()
+        clear_all()
         page = client.get(story.get_absolute_url())
         assert page.status_code == 200
         outcomes.check_page("<story page>", page)

@@ -165,8 +165,13 @@ def test_publishing_refreshes_every_page_of_the_channel(story: Any) -> None:
 
     get(story.get_absolute_url())
     get(story.section.get_absolute_url())
-    fresh = story_create(actor=None, channel=story.channel, section=story.section,
-                         headline="Just Published in the Channel", body="Text.")
+    fresh = story_create(
+        actor=None,
+        channel=story.channel,
+        section=story.section,
+        headline="Just Published in the Channel",
+        body="Text.",
+    )
     story_publish(actor=None, story=fresh)
     assert "Just Published in the Channel" in get(story.get_absolute_url()).text  # "Stories"
     assert "Just Published in the Channel" in get(story.section.get_absolute_url()).text

@@ -22,7 +22,7 @@ def test_rate_limit_counts_on_redis(redis_cache: Any, settings: Any) -> None:
     ratelimit.check("comment", request=request, user_id=12)  # another member, same address
     with pytest.raises(ratelimit.RateLimited):
         ratelimit.check("comment", request=request, user_id=13)  # the address is spent now
-    counters = [key for key in redis_cache._cache.get_client().keys("*ratelimit*")]
+    counters = list(redis_cache._cache.get_client().keys("*ratelimit*"))
     assert counters and all(redis_cache._cache.get_client().ttl(key) > 0 for key in counters)
 
 

@@ -207,8 +207,9 @@ def test_unknown_comment_is_404(member_client: Client) -> None:
     assert member_client.get(reverse("discussion:reply", kwargs={"pk": 999999})).status_code == 404
 
 
-def test_closing_comments_reaches_the_post_view_at_once(member_client: Client,
-                                                        story: Story) -> None:
+def test_closing_comments_reaches_the_post_view_at_once(
+    member_client: Client, story: Story
+) -> None:
     from masthead.stories.services import story_update
 
     assert member_client.post(post_url(story), {"body": "Before"}).status_code == 302
