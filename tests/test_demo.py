@@ -20,19 +20,29 @@ pytestmark = pytest.mark.django_db
 def test_demo_content_loads_once_and_has_everything_promised(client: Client) -> None:
     first = loader.load()
     assert first.created_anything
-    counts = (Channel.objects.count(), Story.objects.count(), User.objects.count(),
-              Comment.objects.count())
+    counts = (
+        Channel.objects.count(),
+        Story.objects.count(),
+        User.objects.count(),
+        Comment.objects.count(),
+    )
     second = loader.load()
     assert not second.created_anything
-    assert (Channel.objects.count(), Story.objects.count(), User.objects.count(),
-            Comment.objects.count()) == counts
+    assert (
+        Channel.objects.count(),
+        Story.objects.count(),
+        User.objects.count(),
+        Comment.objects.count(),
+    ) == counts
 
     assert Channel.objects.count() >= 3
     assert all(channel.sections.count() >= 2 for channel in Channel.objects.all())
     assert Story.objects.published().count() >= 40
     assert set(Story.objects.values_list("kind", flat=True)) == {"original", "curated"}
-    assert Story.objects.exclude(image="").exclude(image_caption="").exclude(
-        image_credit="").count() >= 20
+    assert (
+        Story.objects.exclude(image="").exclude(image_caption="").exclude(image_credit="").count()
+        >= 20
+    )
     assert Story.objects.filter(body__contains="<h2>").count() >= 30
     assert Story.objects.filter(body__contains="<blockquote>").exists()
     members = User.objects.filter(is_staff=False, comments__isnull=False).distinct()

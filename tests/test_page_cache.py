@@ -110,9 +110,9 @@ def test_other_processes_notice_within_the_check_interval(
 ) -> None:
     url = story.get_absolute_url()
     get(url)
-    page = pagecache._local[(url, "")]
+    page = pagecache._local[(url, "", "testserver")]
     comment_create(actor=member, story=story, body="Seen everywhere")
-    pagecache._local[(url, "")] = page  # another process still holds the old page...
+    pagecache._local[(url, "", "testserver")] = page  # another process still holds the old page...
     assert "Seen everywhere" not in get(url).text  # ...and may serve it for a moment,
     page.checked -= pagecache.GENERATION_CHECK_SECONDS  # but once its check is due,
     assert "Seen everywhere" in get(url).text  # it asks the shared cache and renders anew
@@ -175,3 +175,10 @@ def test_publishing_refreshes_every_page_of_the_channel(story: Any) -> None:
     story_publish(actor=None, story=fresh)
     assert "Just Published in the Channel" in get(story.get_absolute_url()).text  # "Stories"
     assert "Just Published in the Channel" in get(story.section.get_absolute_url()).text
+
+
+def test_a_host_the_site_does_not_serve_never_gets_a_cached_page(story: Any, settings: Any) -> None:
+    settings.ALLOWED_HOSTS = ["news.example"]
+    assert get(story.get_absolute_url(), Host="news.example").headers[CACHE_STATUS_HEADER] == "miss"
+    assert get(story.get_absolute_url(), Host="news.example").headers[CACHE_STATUS_HEADER] == "hit"
+    assert get(story.get_absolute_url(), Host="evil.example").status == 400

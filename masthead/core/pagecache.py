@@ -30,13 +30,14 @@ import time
 from collections import OrderedDict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from functools import wraps
+from functools import lru_cache, wraps
 from typing import Any, Protocol
 from urllib.parse import parse_qsl
 
 from django.conf import settings
 from django.core.cache import cache
 from django.http import HttpRequest, HttpResponseBase
+from django.http.request import split_domain_port, validate_host
 from django.utils.cache import patch_cache_control
 from django.utils.http import parse_etags
 
@@ -69,7 +70,7 @@ class _Page:
     checked: float
 
 
-_local: OrderedDict[tuple[str, str], _Page] = OrderedDict()
+_local: OrderedDict[tuple[str, str, str], _Page] = OrderedDict()  # (path, query, host)
 _local_lock = threading.Lock()
 
 
@@ -116,8 +117,22 @@ def _generation(path: str) -> str:
     return versions.current("page:" + _hash(path), "page:" + _hash(_first_segment(path)))
 
 
-def _shared_key(path: str, generation: str, query: str) -> str:
-    return f"{KEY_PREFIX}{_hash(path)}:{generation}:{query}"
+def _shared_key(path: str, generation: str, query: str, host: str) -> str:
+    # The host is part of the key: a page carries absolute URLs (its canonical link).
+    return f"{KEY_PREFIX}{_hash(host + path)}:{generation}:{query}"
+
+
+@lru_cache(maxsize=64)
+def _host_allowed(host: str, allowed: tuple[str, ...]) -> bool:
+    domain, _port = split_domain_port(host)
+    return bool(domain) and validate_host(domain, list(allowed))
+
+
+def _valid_host(environ: dict[str, Any]) -> str | None:
+    """The request's host if Django would accept it; a cached page is never an answer to a
+    Host header the site does not serve (Django answers those with 400)."""
+    host = environ.get("HTTP_HOST") or environ.get("SERVER_NAME", "")
+    return host if _host_allowed(host, tuple(settings.ALLOWED_HOSTS)) else None
 
 
 def _cacheable_query(query_string: str) -> str | None:
@@ -169,10 +184,11 @@ class PageCacheApp:
             and not _personal(environ)
         ):
             query = _cacheable_query(environ.get("QUERY_STRING", ""))
-        if query is None:
+        host = _valid_host(environ)
+        if query is None or host is None:
             return self.app(environ, self._unmarking(start_response))
         path = environ.get("PATH_INFO", "/")
-        key = (path, query)
+        key = (path, query, host)
         now = time.monotonic()
         page = _local.get(key)
         if page is not None and now - page.checked < GENERATION_CHECK_SECONDS:
@@ -181,7 +197,7 @@ class PageCacheApp:
         if page is not None and page.generation == generation:
             page.checked = now
             return self._serve(page, environ, start_response, "hit")
-        stored = cache.get(_shared_key(path, generation, query))
+        stored = cache.get(_shared_key(path, generation, query, host))
         if stored is not None:
             etag, headers, body = stored
             page = _Page(generation, etag, headers, body, now)
@@ -199,7 +215,7 @@ class PageCacheApp:
         self,
         environ: dict[str, Any],
         start_response: StartResponse,
-        key: tuple[str, str],
+        key: tuple[str, str, str],
         generation: str,
     ) -> Iterable[bytes]:
         captured: dict[str, Any] = {}
@@ -232,13 +248,15 @@ class PageCacheApp:
             if name.lower() not in {"etag", "content-length"}
         ]
         cache.set(
-            _shared_key(key[0], generation, key[1]), (etag, headers, body), captured["seconds"]
+            _shared_key(key[0], generation, key[1], key[2]),
+            (etag, headers, body),
+            captured["seconds"],
         )
         page = _Page(generation, etag, headers, body, time.monotonic())
         self._remember(key, page)
         return self._serve(page, environ, start_response, "miss")
 
-    def _remember(self, key: tuple[str, str], page: _Page) -> None:
+    def _remember(self, key: tuple[str, str, str], page: _Page) -> None:
         with _local_lock:
             _local[key] = page
             _local.move_to_end(key)

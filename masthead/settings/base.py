@@ -6,6 +6,8 @@ from pathlib import Path
 
 from django.utils.translation import gettext_lazy as _
 
+from masthead import __version__
+
 from .env import cache_config, database_config, env_bool, env_int, env_list, env_str, var_dir
 
 PACKAGE_DIR = Path(__file__).resolve().parent.parent
@@ -86,6 +88,8 @@ DATABASES = {"default": database_config(VAR_DIR / "masthead.sqlite3")}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 CACHES = {"default": cache_config(VAR_DIR / "cache")}
+# Cached values are pickled objects of this release: an upgrade starts a namespace of its own.
+CACHES["default"]["KEY_PREFIX"] = f"masthead-{__version__}"
 
 AUTH_USER_MODEL = "accounts.User"
 AUTHENTICATION_BACKENDS = ["masthead.accounts.backends.MemberBackend"]
