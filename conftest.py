@@ -18,7 +18,7 @@ from django.test import Client
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 ROOT = Path(__file__).resolve().parent
-SHARED = ROOT.parent / "shared"
+SHARED = Path(os.environ.get("MASTHEAD_SHARED", ROOT.parent / "shared"))  # test material
 ARTIFACTS = ROOT / "artifacts"
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_FLAGS = [
