@@ -18,6 +18,8 @@ WHITENOISE_USE_FINDERS = True
 # Off for view tests, whose transactions never commit; core/tests/test_pagecache.py turns it on.
 MASTHEAD_PAGE_CACHE = False
 
+VAR_DIR.mkdir(parents=True, exist_ok=True)  # a fresh clone has none yet
+
 # SQLite tests use a file, not Django's shared in-memory database: concurrency tests need the
 # same WAL and locking behaviour as a real installation.
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":

@@ -149,3 +149,20 @@ def test_account_without_profile_chooses_a_handle(client: Client) -> None:
 def test_factory_members_have_confirmed_addresses() -> None:
     user = MemberFactory()
     assert user.emailaddress_set.get().verified
+
+
+def test_password_reset_by_email_link(client: Client, member: User) -> None:
+    response = client.post(reverse("account_reset_password"), {"email": member.email})
+    assert response.status_code == 302
+    assert len(mail.outbox) == 1
+    link = re.search(r"https?://\S+/accounts/password/reset/key/\S+/", mail.outbox[0].body)
+    assert link, mail.outbox[0].body
+    path = urlsplit(link.group(0)).path
+    form_page = client.get(path, follow=True)  # allauth moves the key into the session
+    assert form_page.status_code == 200
+    form_url = form_page.redirect_chain[-1][0] if form_page.redirect_chain else path
+    new = "a-brand-new-phrase"
+    change = client.post(form_url, {"password1": new, "password2": new})
+    assert change.status_code == 302
+    member.refresh_from_db()
+    assert member.check_password(new)
