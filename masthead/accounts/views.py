@@ -2,18 +2,17 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods
 
-from masthead.core import ratelimit
+from masthead.core.forms import UNPROCESSABLE, submit
 
 from . import services
 from .auth import member_of
 from .forms import ProfileCreateForm, ProfileEditForm
-from .models import Profile
+from .models import Profile, User
 
 
 @login_required
@@ -28,21 +27,25 @@ def profile_edit(request: HttpRequest) -> HttpResponse:
     else:
         initial = {"display_name": profile.display_name, "bio": profile.bio}
         form = ProfileEditForm(request.POST or None, initial=initial)
-    if request.method == "POST" and form.is_valid():
-        try:
-            ratelimit.check("profile", request=request, user_id=user.pk)
-            if profile is None:
-                profile = services.profile_create(user=user, **form.cleaned_data)
-            else:
-                services.profile_update(actor=user, profile=profile, **form.cleaned_data)
-        except ValidationError as error:
-            form.add_error(None, error)
-        except ratelimit.RateLimited as limited:
-            form.add_error(None, str(limited))
-        else:
-            messages.success(request, _("Your profile is saved."))
-            return redirect(profile.get_absolute_url())
-    status = 400 if form.errors else 200
+    status = 200
+    if request.method == "POST":
+        status = UNPROCESSABLE
+        if form.is_valid():
+            outcome = submit(
+                form, request, scope="profile", action=lambda: _save(user, profile, form)
+            )
+            if outcome.value is not None:
+                messages.success(request, _("Your profile is saved."))
+                return redirect(outcome.value.get_absolute_url())
+            status = outcome.status
     return render(
         request, "accounts/profile_edit.html", {"form": form, "profile": profile}, status=status
     )
+
+
+def _save(
+    user: User, profile: Profile | None, form: ProfileCreateForm | ProfileEditForm
+) -> Profile:
+    if profile is None:
+        return services.profile_create(user=user, **form.cleaned_data)
+    return services.profile_update(actor=user, profile=profile, **form.cleaned_data)

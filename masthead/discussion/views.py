@@ -7,7 +7,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import redirect, render
 from django.utils.html import format_html
@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from masthead.accounts.auth import member_of
-from masthead.core import ratelimit
+from masthead.core.forms import UNPROCESSABLE, submit
 from masthead.stories.models import Story
 from masthead.stories.selectors import story_for_comment
 
@@ -23,8 +23,6 @@ from . import selectors, services
 from .forms import CommentEditForm, CommentForm, ReportForm
 from .models import Comment
 from .permissions import CommentPolicy
-
-UNPROCESSABLE = 422  # the form came back with errors; the page shows them with the text kept
 
 
 def _story_or_404(public_id: str) -> Story:
@@ -36,14 +34,6 @@ def _story_or_404(public_id: str) -> Story:
 
 def _back_to(comment: Comment) -> HttpResponseBase:
     return redirect(f"{comment.story.get_absolute_url()}#{comment.anchor}", permanent=False)
-
-
-def _apply_errors(form: Any, error: ValidationError) -> None:
-    if hasattr(error, "error_dict"):
-        for field, errors in error.error_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, error)
 
 
 def _auto_id(parent_key: str) -> str:
@@ -92,6 +82,7 @@ def comment_post(request: HttpRequest, public_id: str) -> HttpResponseBase:
     form = CommentForm(request.POST, auto_id=_auto_id(parent_key))
     parent: Comment | None = None
     status, headers = UNPROCESSABLE, {}
+
     if form.is_valid():
         parent_id = form.cleaned_data["parent"]
         if parent_id:
@@ -103,24 +94,21 @@ def comment_post(request: HttpRequest, public_id: str) -> HttpResponseBase:
             if parent is None:
                 form.add_error(None, _("The comment you replied to is not on this story."))
     if form.is_valid():
-        try:
-            ratelimit.check("comment", request=request, user_id=request.user.pk)
-            comment, created = services.comment_create(
+        outcome = submit(
+            form,
+            request,
+            scope="comment",
+            action=lambda: services.comment_create(
                 actor=member_of(request),
                 story=story,
                 parent=parent,
                 body=form.cleaned_data["body"],
                 client_token=form.cleaned_data["client_token"],
-            )
-        except ratelimit.RateLimited as limited:
-            form.add_error(None, str(limited))
-            status, headers = 429, {"Retry-After": str(limited.retry_after)}
-        except ValidationError as error:
-            _apply_errors(form, error)
-        except PermissionDenied as denied:
-            form.add_error(None, str(denied))
-            status = 403
-        else:
+            ),
+        )
+        status, headers = outcome.status, outcome.headers
+        if outcome.value is not None:
+            comment, created = outcome.value
             if not request.htmx:  # type: ignore[attr-defined]
                 return _back_to(comment)
             if not created:
@@ -160,25 +148,19 @@ def comment_edit(request: HttpRequest, pk: int) -> HttpResponseBase:
     if request.method == "POST":
         status = UNPROCESSABLE
         if form.is_valid():
-            try:
-                ratelimit.check("comment", request=request, user_id=request.user.pk)
-                services.comment_edit(
-                    actor=member_of(request),
-                    comment=comment,
-                    body=form.cleaned_data["body"],
-                )
-            except ratelimit.RateLimited as limited:
-                form.add_error(None, str(limited))
-                status = 429
-            except ValidationError as error:
-                _apply_errors(form, error)
-            except PermissionDenied as denied:
-                form.add_error(None, str(denied))
-                status = 403
-            else:
+            outcome = submit(
+                form,
+                request,
+                scope="comment",
+                action=lambda: services.comment_edit(
+                    actor=member_of(request), comment=comment, body=form.cleaned_data["body"]
+                ),
+            )
+            if outcome.done:
                 if request.htmx:  # type: ignore[attr-defined]
                     return _comment_fragment(request, comment)
                 return _back_to(comment)
+            status = outcome.status
     elif not policy.can_edit(comment):
         form.add_error(
             None,
@@ -243,19 +225,15 @@ def comment_report(request: HttpRequest, pk: int) -> HttpResponseBase:
     if request.method == "POST":
         status = UNPROCESSABLE
         if form.is_valid():
-            try:
-                ratelimit.check("report", request=request, user_id=request.user.pk)
-                services.comment_report(
-                    actor=member_of(request),
-                    comment=comment,
-                    **form.cleaned_data,
-                )
-            except ratelimit.RateLimited as limited:
-                form.add_error(None, str(limited))
-                status = 429
-            except ValidationError as error:
-                _apply_errors(form, error)
-            else:
+            outcome = submit(
+                form,
+                request,
+                scope="report",
+                action=lambda: services.comment_report(
+                    actor=member_of(request), comment=comment, **form.cleaned_data
+                ),
+            )
+            if outcome.done:
                 notice = _("Thank you. The channel's moderators will look at this comment.")
                 if request.htmx:  # type: ignore[attr-defined]
                     return HttpResponse(
@@ -263,6 +241,7 @@ def comment_report(request: HttpRequest, pk: int) -> HttpResponseBase:
                     )
                 messages.success(request, notice)
                 return _back_to(comment)
+            status = outcome.status
     template = (
         "discussion/fragments/report_form.html"
         if request.htmx  # type: ignore[attr-defined]

@@ -8,7 +8,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import redirect, render
@@ -18,14 +18,12 @@ from django.views.decorators.http import require_http_methods
 from masthead.accounts.auth import member_of
 from masthead.channels.models import Channel
 from masthead.channels.selectors import can_curate, channel_get
-from masthead.core import ratelimit
+from masthead.core.forms import UNPROCESSABLE, submit
 from masthead.core.timefmt import in_zone
 
 from . import selectors, services
 from .forms import StoryForm, WithdrawForm
 from .models import Story
-
-UNPROCESSABLE = 422
 
 
 def curator_required(view: Callable[..., HttpResponseBase]) -> Callable[..., HttpResponseBase]:
@@ -120,21 +118,14 @@ def _story_form_page(
     if request.method == "POST":
         status = UNPROCESSABLE
         if form.is_valid():
-            try:
-                ratelimit.check("story", request=request, user_id=request.user.pk)
-                saved = _save(request, form, story)
-            except ratelimit.RateLimited as limited:
-                form.add_error(None, str(limited))
-                status = 429
-            except ValidationError as error:
-                if hasattr(error, "error_dict"):
-                    for field, errors in error.error_dict.items():
-                        form.add_error(field if field in form.fields else None, errors)
-                else:
-                    form.add_error(None, error)
-            else:
+            outcome = submit(
+                form, request, scope="story", action=lambda: _save(request, form, story)
+            )
+            if outcome.value is not None:
+                saved = outcome.value
                 messages.success(request, _("Saved “%(headline)s”.") % {"headline": saved.headline})
                 return redirect(saved.get_absolute_url())
+            status = outcome.status
     return render(
         request,
         "stories/story_form.html",

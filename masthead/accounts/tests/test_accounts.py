@@ -129,7 +129,7 @@ def test_signup_refuses_a_taken_or_reserved_handle_and_keeps_the_rest(
 def test_profile_edit(member_client: Client, member: User) -> None:
     url = reverse("accounts:profile_edit")
     bad = member_client.post(url, {"display_name": "\u202eoops", "bio": "Hi"})
-    assert bad.status_code == 400 and "text-direction" in bad.content.decode()
+    assert bad.status_code == 422 and "text-direction" in bad.content.decode()
     response = member_client.post(url, {"display_name": "Reader Uno", "bio": "I read."})
     assert response["Location"] == "/@reader_one"
     member.profile.refresh_from_db()
