@@ -106,6 +106,16 @@ def redis_cache(settings: Any) -> Any:
     redis.Redis.from_url(REDIS_URL).flushdb()
 
 
+@pytest.fixture
+def web() -> Any:
+    """A local HTTP server; register replies with ``web.route(path, Reply(...))``."""
+    from masthead.core.tests.webserver import LocalWeb
+
+    server = LocalWeb().start()
+    yield server
+    server.stop()
+
+
 @pytest.fixture(autouse=True)
 def _media_root(settings: Any, tmp_path: Path) -> None:
     settings.MEDIA_ROOT = tmp_path / "media"

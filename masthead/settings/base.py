@@ -24,6 +24,7 @@ INSTALLED_APPS = [
     "masthead.stories",
     "masthead.discussion",
     "masthead.pages",
+    "masthead.ingest",
     "masthead.demo",
     "django.contrib.admin",
     "django.contrib.auth",
@@ -202,3 +203,9 @@ MASTHEAD_RATE_LIMITS.update(
 )
 MASTHEAD_RATE_LIMITS_ENABLED = env_bool("MASTHEAD_RATE_LIMITS_ENABLED", True)
 MASTHEAD_TRUSTED_PROXY_COUNT = env_int("MASTHEAD_TRUSTED_PROXY_COUNT", 0)
+
+# Outbound fetches (core/http.py). Networks that may be reached although not public: none,
+# but for tests (127.0.0.0/8); a site's own intranet would be listed here deliberately.
+MASTHEAD_FETCH_ALLOW_NETWORKS = env_list("MASTHEAD_FETCH_ALLOW_NETWORKS")
+MASTHEAD_FETCH_PER_HOST = env_int("MASTHEAD_FETCH_PER_HOST", 2)  # requests at once per host
+MASTHEAD_FETCH_HOST_DELAY = float(env_str("MASTHEAD_FETCH_HOST_DELAY", "1.0"))  # seconds

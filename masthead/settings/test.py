@@ -17,6 +17,10 @@ ACCOUNT_RATE_LIMITS = False  # type: ignore[assignment]  # allauth: False turns 
 WHITENOISE_USE_FINDERS = True
 # Off for view tests, whose transactions never commit; core/tests/test_pagecache.py turns it on.
 MASTHEAD_PAGE_CACHE = False
+# Tests serve their inputs from 127.0.0.1; the SSRF tests turn this off again.
+MASTHEAD_FETCH_ALLOW_NETWORKS = ["127.0.0.0/8"]
+MASTHEAD_FETCH_HOST_DELAY = 0.0
+MASTHEAD_FETCH_PER_HOST = 8
 
 VAR_DIR.mkdir(parents=True, exist_ok=True)  # a fresh clone has none yet
 
