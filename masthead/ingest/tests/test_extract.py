@@ -1,0 +1,123 @@
+"""Extraction of one article page: the page's structured data wins field by field, the lead
+photo's caption and credit come from its figure, times keep their zone; and the command."""
+
+from __future__ import annotations
+
+import gzip
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+from django.core.management import call_command
+
+from masthead.core.tests.webserver import Reply
+from masthead.ingest.extract import extract
+
+BODY = "".join(
+    f"<p>Paragraph {n} of the story has enough words to count as a real paragraph of "
+    f"news prose, with a second clause.</p>"
+    for n in range(1, 7)
+)
+PAGE = f"""<!doctype html><html lang="en-GB"><head>
+<title>Ferry Links Two Shores | The Harbour Ledger</title>
+<meta property="og:site_name" content="The Harbour Ledger">
+<meta property="og:image" content="/photos/ferry.jpg">
+<meta property="article:published_time" content="2017-07-25T14:01:00-07:00">
+<meta name="author" content="Ilse Marten">
+<link rel="canonical" href="https://ledger.example/2017/07/ferry">
+</head><body><article><h1>Ferry Links Two Shores</h1>
+<figure><img src="/photos/ferry.jpg" alt="A ferry"><figcaption>The ferry in port on May 18
+<span class="credit">Photographer: Jo Park/Agency</span></figcaption></figure>
+{BODY}</article></body></html>"""
+
+JSON_LD = """<script type="application/ld+json">{"@context": "https://schema.org",
+"@graph": [{"@type": "WebSite", "name": "Ignored"}, {"@type": "NewsArticle",
+"headline": "The Headline the Publisher Chose", "author": [{"@type": "Person", "name": "Ada One"},
+{"@type": "Person", "name": "Bo Two"}], "datePublished": "2017-07-26T09:30:00+02:00",
+"publisher": {"@type": "Organization", "name": "Ledger Media"}, "inLanguage": "de-CH",
+"image": {"@type": "ImageObject", "url": "https://cdn.ledger.example/lead.jpg",
+"caption": "A caption from JSON-LD", "creditText": "Photo: JSON Credit"}}]}</script>"""
+
+
+def test_fields_from_the_page() -> None:
+    fields = extract(PAGE, url="https://ledger.example/2017/07/ferry?utm_source=x")
+    assert fields.headline == "Ferry Links Two Shores"
+    assert fields.byline == "Ilse Marten"
+    assert fields.published is not None
+    assert fields.published.isoformat() == "2017-07-25T14:01:00-07:00"
+    assert fields.publisher == "The Harbour Ledger"
+    assert fields.language == "en"
+    assert fields.canonical_url == "https://ledger.example/2017/07/ferry"
+    assert fields.image == "https://ledger.example/photos/ferry.jpg"
+    assert fields.image_caption == "The ferry in port on May 18"
+    assert fields.image_credit == "Photographer: Jo Park/Agency"
+    assert fields.excerpt.startswith("Paragraph 1 of the story")
+    assert "Paragraph 6" in fields.body_text
+
+
+def test_json_ld_news_article_wins_field_by_field() -> None:
+    fields = extract(
+        PAGE.replace("</head>", JSON_LD + "</head>"), url="https://ledger.example/2017/07/ferry"
+    )
+    assert fields.headline == "The Headline the Publisher Chose"
+    assert fields.byline == "Ada One, Bo Two"
+    assert fields.published is not None
+    assert fields.published.isoformat() == "2017-07-26T09:30:00+02:00"
+    assert fields.publisher == "Ledger Media"
+    assert fields.language == "de"
+    assert fields.image == "https://cdn.ledger.example/lead.jpg"
+    assert (fields.image_caption, fields.image_credit) == (
+        "A caption from JSON-LD",
+        "Photo: JSON Credit",
+    )
+    assert fields.canonical_url == "https://ledger.example/2017/07/ferry"  # not in JSON-LD
+
+
+def test_a_page_with_nothing_but_text() -> None:
+    fields = extract(f"<html><body>{BODY}</body></html>")
+    assert fields.headline == "" and fields.published is None and fields.image == ""
+    assert fields.body_text.startswith("Paragraph 1")
+
+
+@pytest.mark.parametrize("markup", ["", "<html>", "\x00\x01\x02", "<p>" * 10_000])
+def test_broken_pages_do_not_crash(markup: str) -> None:
+    extract(markup)
+
+
+def test_extract_command_prints_json_for_a_file(tmp_path: Path, capsys: Any) -> None:
+    page = tmp_path / "page.html.gz"
+    page.write_bytes(gzip.compress(PAGE.encode()))
+    call_command("extract", str(page), "--json")
+    data = json.loads(capsys.readouterr().out)
+    assert list(data) == [
+        "headline",
+        "byline",
+        "published",
+        "publisher",
+        "language",
+        "canonical_url",
+        "image",
+        "image_caption",
+        "image_credit",
+        "excerpt",
+        "body_text",
+    ]
+    assert data["published"] == "2017-07-25T14:01:00-07:00"
+    assert data["image_credit"] == "Photographer: Jo Park/Agency"
+
+
+def test_extract_command_fetches_a_url(web: Any, capsys: Any) -> None:
+    url = web.route("/2017/ferry", Reply(200, PAGE.encode(), {"Content-Type": "text/html"}))
+    call_command("extract", url, "--json")
+    assert json.loads(capsys.readouterr().out)["headline"] == "Ferry Links Two Shores"
+
+
+def test_extract_command_says_why_it_failed(web: Any) -> None:
+    from django.core.management.base import CommandError
+
+    url = web.route("/report.pdf", Reply(200, b"%PDF-1.4 ...", {"Content-Type": "application/pdf"}))
+    with pytest.raises(CommandError, match="Expected a web page but got PDF document"):
+        call_command("extract", url, "--json")
+    with pytest.raises(CommandError, match="no such file"):
+        call_command("extract", "/nonexistent/page.html")
