@@ -65,7 +65,10 @@ TEMPLATES = [
         "APP_DIRS": True,
         "OPTIONS": {
             "environment": "masthead.core.jinja.environment",
-            "context_processors": ["masthead.channels.context_processors.navigation"],
+            "context_processors": [
+                "masthead.channels.context_processors.navigation",
+                "masthead.ingest.context_processors.review_queue",
+            ],
         },
     },
     {
@@ -209,3 +212,7 @@ MASTHEAD_TRUSTED_PROXY_COUNT = env_int("MASTHEAD_TRUSTED_PROXY_COUNT", 0)
 MASTHEAD_FETCH_ALLOW_NETWORKS = env_list("MASTHEAD_FETCH_ALLOW_NETWORKS")
 MASTHEAD_FETCH_PER_HOST = env_int("MASTHEAD_FETCH_PER_HOST", 2)  # requests at once per host
 MASTHEAD_FETCH_HOST_DELAY = float(env_str("MASTHEAD_FETCH_HOST_DELAY", "1.0"))  # seconds
+
+# Loops `masthead worker` runs beside the task queue; each has forever(stop) and once().
+MASTHEAD_WORKER_LOOPS = ["masthead.ingest.polling.FeedLoop"]
+MASTHEAD_FEED_THREADS = env_int("MASTHEAD_FEED_THREADS", 8)  # feeds polled at once per worker

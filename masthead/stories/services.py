@@ -21,6 +21,7 @@ from masthead.accounts.models import User
 from masthead.channels.models import Channel, Section
 from masthead.channels.selectors import can_curate
 from masthead.core import pagecache
+from masthead.core.canonical import canonical_url
 from masthead.core.images import process_upload
 from masthead.core.sanitize import story_body_from_input
 
@@ -92,6 +93,8 @@ def _apply(story: Story, fields: dict[str, Any]) -> None:
     for name, value in fields.items():
         if name == "body":
             value = story_body_from_input(value or "")
+        elif name == "original_url" and value:
+            value = canonical_url(value)
         elif isinstance(value, str):
             value = value.strip()
         setattr(story, name, value)

@@ -1,0 +1,77 @@
+"""Feed polling inside `masthead worker`: claim due feeds, poll them a few at a time, repeat.
+
+Any number of workers on any number of machines may run this: claims (services.feeds_claim)
+make sure a feed is polled by one of them at a time, and a claim of a worker that died runs
+out, so its feeds are polled again later, never lost; items already taken are recognised, so
+none is queued twice.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import socket
+import threading
+from concurrent.futures import ThreadPoolExecutor
+
+from django.conf import settings
+from django.db import close_old_connections, connection
+
+from . import services
+from .models import Feed
+
+logger = logging.getLogger(__name__)
+
+IDLE_SECONDS = 5.0  # with nothing due, look again after this long
+
+
+def worker_name() -> str:
+    return f"{socket.gethostname()}:{os.getpid()}"
+
+
+class FeedPoller:
+    def __init__(self, *, threads: int | None = None, name: str | None = None) -> None:
+        self.threads = threads or settings.MASTHEAD_FEED_THREADS
+        self.name = name or worker_name()
+
+    def _poll(self, feed: Feed) -> str:
+        try:
+            return services.feed_poll(feed, worker=self.name).status
+        except Exception:
+            logger.exception("polling %s failed", feed.url)
+            return "error"
+        finally:
+            connection.close()  # each pool thread keeps no connection between polls
+
+    def run_round(self) -> int:
+        """Poll every feed that is due now; the number polled."""
+        polled = 0
+        with ThreadPoolExecutor(max_workers=self.threads) as pool:
+            while True:
+                due = services.feeds_claim(worker=self.name, limit=self.threads * 4)
+                if not due:
+                    return polled
+                polled += sum(1 for _ in pool.map(self._poll, due))
+
+    def run(self, stop: threading.Event) -> None:
+        while not stop.is_set():
+            close_old_connections()
+            try:
+                polled = self.run_round()
+            except Exception:
+                logger.exception("feed polling round failed")
+                polled = 0
+            if not polled:
+                stop.wait(IDLE_SECONDS)
+
+
+class FeedLoop:
+    """Feed polling as a worker loop (settings.MASTHEAD_WORKER_LOOPS)."""
+
+    @staticmethod
+    def forever(stop: threading.Event) -> None:
+        FeedPoller().run(stop)
+
+    @staticmethod
+    def once() -> int:
+        return FeedPoller().run_round()

@@ -1,0 +1,159 @@
+"""A curator pastes an article's address: fetched and read in the background, the filled form,
+the curated story; an article already curated; a page that cannot be read."""
+
+from __future__ import annotations
+
+import io
+from typing import Any
+
+import pytest
+from bs4 import BeautifulSoup
+from django.test import Client
+from django.urls import reverse
+from PIL import Image
+
+from masthead.core.tests.webserver import Reply
+from masthead.ingest.models import Candidate, Item
+from masthead.stories.models import Story
+
+pytestmark = pytest.mark.django_db
+
+HTML = {"Content-Type": "text/html; charset=utf-8"}
+
+
+def photo() -> bytes:
+    out = io.BytesIO()
+    Image.new("RGB", (1200, 800), "navy").save(out, "JPEG")
+    return out.getvalue()
+
+
+def article(web: Any, path: str = "/2017/07/ferry") -> str:
+    body = "".join(f"<p>Paragraph {n}: the ferry sailed on, carrying families and officials "
+                   f"across the strait on its ninth voyage.</p>" for n in range(6))
+    page = f"""<html lang="en"><head><title>Ferry Sails On | The Ledger</title>
+    <meta property="og:site_name" content="The Ledger">
+    <meta property="og:image" content="/photos/ferry.jpg">
+    <meta property="article:published_time" content="2017-07-25T14:01:00-07:00">
+    <link rel="canonical" href="{web.url(path)}"></head>
+    <body><article><h1>Ferry Sails On</h1><p class="byline">By Ilse Marten</p>
+    <figure><img src="/photos/ferry.jpg"><figcaption>The ferry at dawn
+    <span class="credit">Photographer: Jo Park</span></figcaption></figure>{body}
+    </article></body></html>"""
+    web.route("/photos/ferry.jpg", Reply(200, photo(), {"Content-Type": "image/jpeg"}))
+    return web.route(path, Reply(200, page.encode(), HTML))
+
+
+def submit(client: Client, channel: Any, url: str, capture: Any) -> Any:
+    with capture(execute=True):
+        return client.post(reverse("ingest:submit", kwargs={"channel": channel.slug}),
+                           {"url": url})
+
+
+def test_submit_fetch_fill_and_publish(curator_client: Client, channel: Any, section: Any,
+                                       web: Any, django_capture_on_commit_callbacks: Any) -> None:
+    url = article(web)
+    response = submit(curator_client, channel, url + "?utm_source=tw&id=7#top",
+                      django_capture_on_commit_callbacks)
+    candidate = Candidate.objects.get()
+    assert response["Location"] == reverse("ingest:candidate",
+                                           kwargs={"channel": channel.slug, "pk": candidate.pk})
+    item = candidate.item
+    assert item.fetch_state == Item.Fetch.DONE
+    assert item.url == url  # tracking parameters and fragment gone; the page's canonical wins
+
+    page = curator_client.get(response["Location"])
+    soup = BeautifulSoup(page.content, "html.parser")
+    assert soup.find("input", {"name": "headline"})["value"] == "Ferry Sails On"
+    assert soup.find("input", {"name": "source_name"})["value"] == "The Ledger"
+    assert soup.find("input", {"name": "image_credit"})["value"] == "Photographer: Jo Park"
+    assert soup.find("input", {"name": "image_url"})["value"] == web.url("/photos/ferry.jpg")
+
+    form = {field["name"]: field.get("value", "") for field in soup.select("form.story-form input")
+            if field.get("type") not in {"file", "radio", "checkbox"} and field.get("name")}
+    form.update(section=section.pk, action="publish", time_zone="America/Los_Angeles",
+                comments_open="on", excerpt=soup.find("textarea", {"name": "excerpt"}).text,
+                body="")
+    saved = curator_client.post(response["Location"], form)
+    story = Story.objects.get()
+    assert saved["Location"] == story.get_absolute_url()
+    assert (story.kind, story.status, story.original_url) == ("curated", "published", url)
+    assert story.source.name == "The Ledger" and story.image and story.image_width == 1200
+    candidate.refresh_from_db()
+    assert candidate.status == Candidate.Status.ACCEPTED and candidate.story == story
+    page = curator_client.get(story.get_absolute_url()).content.decode()
+    assert "Read full story" in page and "Photographer: Jo Park" in page
+
+
+def test_an_article_curated_here_points_to_its_story(
+        curator_client: Client, channel: Any, web: Any,
+        django_capture_on_commit_callbacks: Any) -> None:
+    from masthead.stories.tests.factories import SourceFactory, StoryFactory
+
+    url = article(web)
+    story = StoryFactory(section=channel.sections.first(), kind=Story.Kind.CURATED,
+                         source=SourceFactory(), original_url=url)
+    response = submit(curator_client, channel, url + "#comments",
+                      django_capture_on_commit_callbacks)
+    assert response["Location"] == story.get_absolute_url()
+    assert not Candidate.objects.exists()
+
+
+def test_an_article_curated_elsewhere_is_offered_as_a_link(
+        curator_client: Client, channel: Any, web: Any,
+        django_capture_on_commit_callbacks: Any) -> None:
+    from masthead.channels.tests.factories import SectionFactory
+    from masthead.stories.tests.factories import SourceFactory, StoryFactory
+
+    url = article(web)
+    elsewhere = StoryFactory(section=SectionFactory(), kind=Story.Kind.CURATED,
+                             source=SourceFactory(), original_url=url)
+    response = submit(curator_client, channel, url, django_capture_on_commit_callbacks)
+    page = curator_client.get(response["Location"]).content.decode()
+    assert elsewhere.get_absolute_url() in page
+
+
+@pytest.mark.parametrize(("reply", "reason"), [
+    (Reply(404, b"gone"), "The server answered 404"),
+    (Reply(200, b"%PDF-1.4", {"Content-Type": "application/pdf"}),
+     "Expected a web page but got PDF document"),
+])
+def test_a_page_that_cannot_be_read_says_why_and_leaves_the_form(
+        curator_client: Client, channel: Any, web: Any, reply: Reply, reason: str,
+        django_capture_on_commit_callbacks: Any) -> None:
+    url = web.route("/broken", reply)
+    response = submit(curator_client, channel, url, django_capture_on_commit_callbacks)
+    page = curator_client.get(response["Location"])
+    text = page.content.decode()
+    assert reason in text and "Fill in the story by hand" in text
+    soup = BeautifulSoup(page.content, "html.parser")
+    assert soup.find("input", {"name": "original_url"})["value"] == url
+    assert soup.find("input", {"name": "headline"}).get("value", "") == ""
+
+
+def test_a_bad_address_is_refused_in_the_form(curator_client: Client, channel: Any) -> None:
+    response = curator_client.post(reverse("ingest:submit", kwargs={"channel": channel.slug}),
+                                   {"url": "ftp://files.example/x"})
+    assert response.status_code == 422
+    assert "Enter the full address of an article" in response.content.decode()
+
+
+def test_while_fetching_the_page_waits_and_refreshes(curator_client: Client, channel: Any,
+                                                     web: Any) -> None:
+    url = article(web)
+    # Without running the queued task: the candidate waits.
+    curator_client.post(reverse("ingest:submit", kwargs={"channel": channel.slug}), {"url": url})
+    candidate = Candidate.objects.get()
+    page_url = reverse("ingest:candidate", kwargs={"channel": channel.slug, "pk": candidate.pk})
+    page = curator_client.get(page_url).content.decode()
+    assert 'http-equiv="refresh"' in page and "Fetching the article" in page
+    assert curator_client.get(page_url, HTTP_HX_REQUEST="true").status_code == 204
+
+
+def test_only_the_channels_curators_submit(member_client: Client, client: Client,
+                                           channel: Any) -> None:
+    url = reverse("ingest:submit", kwargs={"channel": channel.slug})
+    assert member_client.post(url, {"url": "https://ledger.example/a"}).status_code == 403
+    assert client.post(url, {"url": "https://ledger.example/a"}).status_code == 302
+    assert member_client.get(reverse("ingest:queue",
+                                     kwargs={"channel": channel.slug})).status_code == 403
+    assert not Candidate.objects.exists()
