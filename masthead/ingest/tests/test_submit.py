@@ -28,8 +28,11 @@ def photo() -> bytes:
 
 
 def article(web: Any, path: str = "/2017/07/ferry") -> str:
-    body = "".join(f"<p>Paragraph {n}: the ferry sailed on, carrying families and officials "
-                   f"across the strait on its ninth voyage.</p>" for n in range(6))
+    body = "".join(
+        f"<p>Paragraph {n}: the ferry sailed on, carrying families and officials "
+        f"across the strait on its ninth voyage.</p>"
+        for n in range(6)
+    )
     page = f"""<html lang="en"><head><title>Ferry Sails On | The Ledger</title>
     <meta property="og:site_name" content="The Ledger">
     <meta property="og:image" content="/photos/ferry.jpg">
@@ -45,18 +48,24 @@ def article(web: Any, path: str = "/2017/07/ferry") -> str:
 
 def submit(client: Client, channel: Any, url: str, capture: Any) -> Any:
     with capture(execute=True):
-        return client.post(reverse("ingest:submit", kwargs={"channel": channel.slug}),
-                           {"url": url})
+        return client.post(reverse("ingest:submit", kwargs={"channel": channel.slug}), {"url": url})
 
 
-def test_submit_fetch_fill_and_publish(curator_client: Client, channel: Any, section: Any,
-                                       web: Any, django_capture_on_commit_callbacks: Any) -> None:
+def test_submit_fetch_fill_and_publish(
+    curator_client: Client,
+    channel: Any,
+    section: Any,
+    web: Any,
+    django_capture_on_commit_callbacks: Any,
+) -> None:
     url = article(web)
-    response = submit(curator_client, channel, url + "?utm_source=tw&id=7#top",
-                      django_capture_on_commit_callbacks)
+    response = submit(
+        curator_client, channel, url + "?utm_source=tw&id=7#top", django_capture_on_commit_callbacks
+    )
     candidate = Candidate.objects.get()
-    assert response["Location"] == reverse("ingest:candidate",
-                                           kwargs={"channel": channel.slug, "pk": candidate.pk})
+    assert response["Location"] == reverse(
+        "ingest:candidate", kwargs={"channel": channel.slug, "pk": candidate.pk}
+    )
     item = candidate.item
     assert item.fetch_state == Item.Fetch.DONE
     assert item.url == url  # tracking parameters and fragment gone; the page's canonical wins
@@ -68,11 +77,19 @@ def test_submit_fetch_fill_and_publish(curator_client: Client, channel: Any, sec
     assert soup.find("input", {"name": "image_credit"})["value"] == "Photographer: Jo Park"
     assert soup.find("input", {"name": "image_url"})["value"] == web.url("/photos/ferry.jpg")
 
-    form = {field["name"]: field.get("value", "") for field in soup.select("form.story-form input")
-            if field.get("type") not in {"file", "radio", "checkbox"} and field.get("name")}
-    form.update(section=section.pk, action="publish", time_zone="America/Los_Angeles",
-                comments_open="on", excerpt=soup.find("textarea", {"name": "excerpt"}).text,
-                body="")
+    form = {
+        field["name"]: field.get("value", "")
+        for field in soup.select("form.story-form input")
+        if field.get("type") not in {"file", "radio", "checkbox"} and field.get("name")
+    }
+    form.update(
+        section=section.pk,
+        action="publish",
+        time_zone="America/Los_Angeles",
+        comments_open="on",
+        excerpt=soup.find("textarea", {"name": "excerpt"}).text,
+        body="",
+    )
     saved = curator_client.post(response["Location"], form)
     story = Story.objects.get()
     assert saved["Location"] == story.get_absolute_url()
@@ -85,41 +102,57 @@ def test_submit_fetch_fill_and_publish(curator_client: Client, channel: Any, sec
 
 
 def test_an_article_curated_here_points_to_its_story(
-        curator_client: Client, channel: Any, web: Any,
-        django_capture_on_commit_callbacks: Any) -> None:
+    curator_client: Client, channel: Any, web: Any, django_capture_on_commit_callbacks: Any
+) -> None:
     from masthead.stories.tests.factories import SourceFactory, StoryFactory
 
     url = article(web)
-    story = StoryFactory(section=channel.sections.first(), kind=Story.Kind.CURATED,
-                         source=SourceFactory(), original_url=url)
-    response = submit(curator_client, channel, url + "#comments",
-                      django_capture_on_commit_callbacks)
+    story = StoryFactory(
+        section=channel.sections.first(),
+        kind=Story.Kind.CURATED,
+        source=SourceFactory(),
+        original_url=url,
+    )
+    response = submit(
+        curator_client, channel, url + "#comments", django_capture_on_commit_callbacks
+    )
     assert response["Location"] == story.get_absolute_url()
     assert not Candidate.objects.exists()
 
 
 def test_an_article_curated_elsewhere_is_offered_as_a_link(
-        curator_client: Client, channel: Any, web: Any,
-        django_capture_on_commit_callbacks: Any) -> None:
+    curator_client: Client, channel: Any, web: Any, django_capture_on_commit_callbacks: Any
+) -> None:
     from masthead.channels.tests.factories import SectionFactory
     from masthead.stories.tests.factories import SourceFactory, StoryFactory
 
     url = article(web)
-    elsewhere = StoryFactory(section=SectionFactory(), kind=Story.Kind.CURATED,
-                             source=SourceFactory(), original_url=url)
+    elsewhere = StoryFactory(
+        section=SectionFactory(), kind=Story.Kind.CURATED, source=SourceFactory(), original_url=url
+    )
     response = submit(curator_client, channel, url, django_capture_on_commit_callbacks)
     page = curator_client.get(response["Location"]).content.decode()
     assert elsewhere.get_absolute_url() in page
 
 
-@pytest.mark.parametrize(("reply", "reason"), [
-    (Reply(404, b"gone"), "The server answered 404"),
-    (Reply(200, b"%PDF-1.4", {"Content-Type": "application/pdf"}),
-     "Expected a web page but got PDF document"),
-])
+@pytest.mark.parametrize(
+    ("reply", "reason"),
+    [
+        (Reply(404, b"gone"), "The server answered 404"),
+        (
+            Reply(200, b"%PDF-1.4", {"Content-Type": "application/pdf"}),
+            "Expected a web page but got PDF document",
+        ),
+    ],
+)
 def test_a_page_that_cannot_be_read_says_why_and_leaves_the_form(
-        curator_client: Client, channel: Any, web: Any, reply: Reply, reason: str,
-        django_capture_on_commit_callbacks: Any) -> None:
+    curator_client: Client,
+    channel: Any,
+    web: Any,
+    reply: Reply,
+    reason: str,
+    django_capture_on_commit_callbacks: Any,
+) -> None:
     url = web.route("/broken", reply)
     response = submit(curator_client, channel, url, django_capture_on_commit_callbacks)
     page = curator_client.get(response["Location"])
@@ -131,14 +164,16 @@ def test_a_page_that_cannot_be_read_says_why_and_leaves_the_form(
 
 
 def test_a_bad_address_is_refused_in_the_form(curator_client: Client, channel: Any) -> None:
-    response = curator_client.post(reverse("ingest:submit", kwargs={"channel": channel.slug}),
-                                   {"url": "ftp://files.example/x"})
+    response = curator_client.post(
+        reverse("ingest:submit", kwargs={"channel": channel.slug}), {"url": "ftp://files.example/x"}
+    )
     assert response.status_code == 422
     assert "Enter the full address of an article" in response.content.decode()
 
 
-def test_while_fetching_the_page_waits_and_refreshes(curator_client: Client, channel: Any,
-                                                     web: Any) -> None:
+def test_while_fetching_the_page_waits_and_refreshes(
+    curator_client: Client, channel: Any, web: Any
+) -> None:
     url = article(web)
     # Without running the queued task: the candidate waits.
     curator_client.post(reverse("ingest:submit", kwargs={"channel": channel.slug}), {"url": url})
@@ -149,11 +184,14 @@ def test_while_fetching_the_page_waits_and_refreshes(curator_client: Client, cha
     assert curator_client.get(page_url, HTTP_HX_REQUEST="true").status_code == 204
 
 
-def test_only_the_channels_curators_submit(member_client: Client, client: Client,
-                                           channel: Any) -> None:
+def test_only_the_channels_curators_submit(
+    member_client: Client, client: Client, channel: Any
+) -> None:
     url = reverse("ingest:submit", kwargs={"channel": channel.slug})
     assert member_client.post(url, {"url": "https://ledger.example/a"}).status_code == 403
     assert client.post(url, {"url": "https://ledger.example/a"}).status_code == 302
-    assert member_client.get(reverse("ingest:queue",
-                                     kwargs={"channel": channel.slug})).status_code == 403
+    assert (
+        member_client.get(reverse("ingest:queue", kwargs={"channel": channel.slug})).status_code
+        == 403
+    )
     assert not Candidate.objects.exists()
