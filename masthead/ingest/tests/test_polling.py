@@ -59,9 +59,9 @@ def subscribe(channel: Any, url: str) -> Feed:
 def test_subscribe_through_a_page_that_announces_its_feed(channel: Any, web: Any) -> None:
     feed_url = serve_feed(web, "/feed.xml", rss(ITEMS))
     page = (
-        f'<html><head><link rel="alternate" type="application/rss+xml" title="Ledger"'
-        f' href="/feed.xml"></head><body>Home</body></html>'
-    ).encode()
+        b'<html><head><link rel="alternate" type="application/rss+xml" title="Ledger"'
+        b' href="/feed.xml"></head><body>Home</body></html>'
+    )
     page_url = web.route("/", Reply(200, page, {"Content-Type": "text/html"}))
     feed = subscribe(channel, page_url)
     assert feed.url == feed_url and feed.title in {"Ledger", "The Ledger"}
