@@ -118,7 +118,7 @@ def _body(tree: Any, *, fast: bool = True) -> str:
     document = trafilatura.bare_extraction(
         tree, with_metadata=False, include_comments=False, include_tables=False, fast=fast
     )
-    return (document.text or "").strip() if document is not None else ""
+    return (getattr(document, "text", None) or "").strip()  # None when nothing was found
 
 
 def excerpt_of(text: str) -> str:
