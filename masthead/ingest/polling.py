@@ -12,7 +12,7 @@ import logging
 import os
 import socket
 import threading
-from concurrent.futures import ThreadPoolExecutor
+from collections import deque
 
 from django.conf import settings
 from django.db import close_old_connections, connection
@@ -40,18 +40,47 @@ class FeedPoller:
         except Exception:
             logger.exception("polling %s failed", feed.url)
             return "error"
-        finally:
-            connection.close()  # each pool thread keeps no connection between polls
 
     def run_round(self) -> int:
-        """Poll every feed that is due now; the number polled."""
-        polled = 0
-        with ThreadPoolExecutor(max_workers=self.threads) as pool:
-            while True:
-                due = services.feeds_claim(worker=self.name, limit=self.threads * 4)
-                if not due:
-                    return polled
-                polled += sum(1 for _ in pool.map(self._poll, due))
+        """Poll every feed that is due now; the number polled.
+
+        Each of the threads takes the next claimed feed as soon as it is done with one (a
+        slow feed holds up no other), claiming a few more when the claimed ones run out; it
+        keeps its database connection for the round and closes it at the end."""
+        claimed: deque[Feed] = deque()
+        lock = threading.Lock()
+        polled = [0]
+        exhausted = threading.Event()
+
+        def next_feed() -> Feed | None:
+            with lock:
+                if not claimed and not exhausted.is_set():
+                    claimed.extend(services.feeds_claim(worker=self.name, limit=self.threads * 4))
+                    if not claimed:
+                        exhausted.set()
+                if not claimed:
+                    return None
+                polled[0] += 1
+                return claimed.popleft()
+
+        def work() -> None:
+            try:
+                while (feed := next_feed()) is not None:
+                    self._poll(feed)
+            except Exception:
+                logger.exception("feed polling failed")
+            finally:
+                connection.close()
+
+        threads = [
+            threading.Thread(target=work, name=f"feeds-{index}", daemon=True)
+            for index in range(self.threads)
+        ]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
+        return polled[0]
 
     def run(self, stop: threading.Event) -> None:
         while not stop.is_set():

@@ -449,24 +449,24 @@ def feed_poll(feed: Feed, *, worker: str = "") -> PollResult:
         parsed = parse_feed(response.content, url=response.url, content_type=response.content_type)
     except FeedError as error:
         return _poll_failed(feed, FetchError(str(error), code="not_feed"), now)
-    new = 0
-    for entry in parsed.items:
-        if _take_item(feed, entry):
-            new += 1
-    status = _("200, %(count)s new") % {"count": new}
-    if parsed.problem:
-        status += " " + _("(%(problem)s)") % {"problem": parsed.problem[:200]}
-    _poll_done(
-        feed,
-        now,
-        status=status,
-        changed=new > 0,
-        new=new,
-        etag=response.headers.get("etag", ""),
-        last_modified=response.headers.get("last-modified", ""),
-        title=parsed.title,
-        site_url=parsed.link,
-    )
+    # The new items and the feed's new state in one transaction: one commit for the poll, and
+    # a worker killed midway leaves the feed as it was, to be polled again in full.
+    with transaction.atomic():
+        new = sum(1 for entry in parsed.items if _take_item(feed, entry))
+        status = _("200, %(count)s new") % {"count": new}
+        if parsed.problem:
+            status += " " + _("(%(problem)s)") % {"problem": parsed.problem[:200]}
+        _poll_done(
+            feed,
+            now,
+            status=status,
+            changed=new > 0,
+            new=new,
+            etag=response.headers.get("etag", ""),
+            last_modified=response.headers.get("last-modified", ""),
+            title=parsed.title,
+            site_url=parsed.link,
+        )
     return PollResult(status="ok", new=new)
 
 

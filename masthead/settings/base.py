@@ -187,6 +187,7 @@ LOGGING = {
     "loggers": {
         "django.request": {"level": "WARNING"},
         "django.server": {"level": "WARNING"},
+        "httpx": {"level": "WARNING"},  # a line per outbound request is noise in a worker
     },
 }
 
