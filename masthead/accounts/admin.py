@@ -13,14 +13,31 @@ class ProfileInline(admin.StackedInline):
 @admin.register(User)
 class UserAdmin(DjangoUserAdmin):
     ordering = ("email",)
-    list_display = ("email", "profile_handle", "is_staff", "is_active", "date_joined")
+    list_display = (
+        "email",
+        "profile_handle",
+        "is_site_moderator",
+        "is_staff",
+        "is_active",
+        "date_joined",
+    )
+    list_filter = ("is_site_moderator", "is_staff", "is_active")
     list_select_related = ("profile",)
     search_fields = ("email", "profile__handle", "profile__display_name")
     fieldsets = (
         (None, {"fields": ("email", "password")}),
         (
             _("Permissions"),
-            {"fields": ("is_active", "is_staff", "is_superuser", "groups", "user_permissions")},
+            {
+                "fields": (
+                    "is_active",
+                    "is_site_moderator",
+                    "is_staff",
+                    "is_superuser",
+                    "groups",
+                    "user_permissions",
+                )
+            },
         ),
         (_("Dates"), {"fields": ("last_login", "date_joined")}),
     )

@@ -40,6 +40,8 @@ class User(AbstractUser):
     # Kept by the channel role services: whether the member owns or curates any channel. Pages
     # ask "may this member curate here?" on every view; for most members this answers it.
     holds_channel_role = models.BooleanField(default=False, editable=False)
+    # Appointed by site admins: moderates the discussions of every channel.
+    is_site_moderator = models.BooleanField(_("site moderator"), default=False)
 
     USERNAME_FIELD = "email"
     REQUIRED_FIELDS: ClassVar[list[str]] = []

@@ -53,11 +53,13 @@ class Section(models.Model):
 
 
 class ChannelRole(models.Model):
-    """A member's role in a channel. Owners appoint curators; both curate and moderate."""
+    """A member's role in a channel. Owners appoint curators and moderators; owners and
+    curators curate; all three moderate the channel's discussions."""
 
     class Role(models.TextChoices):
         OWNER = "owner", _("owner")
         CURATOR = "curator", _("curator")
+        MODERATOR = "moderator", _("moderator")
 
     channel = models.ForeignKey(Channel, on_delete=models.CASCADE, related_name="roles")
     user = models.ForeignKey(

@@ -10,6 +10,7 @@ from django.shortcuts import get_object_or_404
 from .models import Channel, ChannelRole, Section
 
 CURATING_ROLES = (ChannelRole.Role.OWNER, ChannelRole.Role.CURATOR)
+MODERATING_ROLES = (*CURATING_ROLES, ChannelRole.Role.MODERATOR)
 
 
 def channel_list() -> QuerySet[Channel]:
@@ -49,8 +50,36 @@ def can_curate(user: Any, channel_id: int) -> bool:
 
 
 def can_moderate(user: Any, channel_id: int) -> bool:
-    """Who hides and restores comments in the channel: for now, those who curate it."""
-    return can_curate(user, channel_id)
+    """Who moderates the channel's discussions: its owners, curators and moderators, site
+    moderators and site staff."""
+    return moderator_role(user, channel_id) is not None
+
+
+def moderator_role(user: Any, channel_id: int) -> str | None:
+    """The role under which ``user`` moderates the channel ("staff", "site moderator",
+    "owner", "curator", "moderator"), or None. The public moderation log names the role."""
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
+        return None
+    if user.is_staff:
+        return "staff"
+    if user.is_site_moderator:
+        return "site moderator"
+    if not user.holds_channel_role:
+        return None
+    held = set(
+        ChannelRole.objects.filter(
+            user=user, channel_id=channel_id, role__in=MODERATING_ROLES
+        ).values_list("role", flat=True)
+    )
+    return next((str(role) for role in MODERATING_ROLES if role in held), None)
+
+
+def channels_moderated_by(user: Any) -> QuerySet[Channel]:
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
+        return Channel.objects.none()
+    if user.is_staff or user.is_site_moderator:
+        return Channel.objects.all()
+    return Channel.objects.filter(roles__user=user, roles__role__in=MODERATING_ROLES).distinct()
 
 
 def channels_curated_by(user: Any) -> QuerySet[Channel]:

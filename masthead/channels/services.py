@@ -53,13 +53,10 @@ def section_create(
 
 @transaction.atomic
 def role_grant(*, actor: User | None, channel: Channel, user: User, role: str) -> ChannelRole:
-    """Admins grant any role; an owner of the channel appoints its curators."""
-    if actor is not None and not actor.is_staff:
-        is_owner = ChannelRole.objects.filter(
-            channel=channel, user=actor, role=ChannelRole.Role.OWNER
-        ).exists()
-        if not (is_owner and role == ChannelRole.Role.CURATOR):
-            raise PermissionDenied(_("Only the channel's owner appoints curators."))
+    """Admins grant any role; an owner of the channel appoints its curators and moderators."""
+    _require_appointer(actor, channel, role)
+    if role not in ChannelRole.Role.values:
+        raise ValueError(f"unknown role {role!r}")
     grant, _created = ChannelRole.objects.get_or_create(channel=channel, user=user, role=role)
     role_flag_sync(user=user)
     return grant
@@ -67,14 +64,30 @@ def role_grant(*, actor: User | None, channel: Channel, user: User, role: str) -
 
 @transaction.atomic
 def role_revoke(*, actor: User | None, channel: Channel, user: User, role: str) -> None:
-    if actor is not None and not actor.is_staff:
-        is_owner = ChannelRole.objects.filter(
-            channel=channel, user=actor, role=ChannelRole.Role.OWNER
-        ).exists()
-        if not (is_owner and role == ChannelRole.Role.CURATOR):
-            raise PermissionDenied(_("Only the channel's owner removes curators."))
+    _require_appointer(actor, channel, role)
     ChannelRole.objects.filter(channel=channel, user=user, role=role).delete()
     role_flag_sync(user=user)
+
+
+APPOINTED_BY_OWNERS = (ChannelRole.Role.CURATOR, ChannelRole.Role.MODERATOR)
+
+
+def _require_appointer(actor: User | None, channel: Channel, role: str) -> None:
+    if actor is None or actor.is_staff:
+        return
+    is_owner = ChannelRole.objects.filter(
+        channel=channel, user=actor, role=ChannelRole.Role.OWNER
+    ).exists()
+    if not (is_owner and role in APPOINTED_BY_OWNERS):
+        raise PermissionDenied(_("Only the channel's owner appoints its curators and moderators."))
+
+
+def site_moderator_set(*, actor: User | None, user: User, value: bool) -> None:
+    """Site moderators moderate every channel; only site admins appoint them."""
+    if actor is not None and not actor.is_staff:
+        raise PermissionDenied(_("Only site admins appoint site moderators."))
+    user.is_site_moderator = value
+    User.objects.filter(pk=user.pk).update(is_site_moderator=value)
 
 
 def role_flag_sync(*, user: User) -> None:

@@ -71,12 +71,13 @@ def story(
     if request.path != canonical:
         query = request.META.get("QUERY_STRING")
         return redirect(canonical + (f"?{query}" if query else ""), permanent=True)
-    if request.user.is_authenticated and not curator:
+    moderator = curator or channel_selectors.can_moderate(request.user, found.channel_id)
+    if request.user.is_authenticated and not moderator:
         return member_story_page(request, found, viewer_id=request.user.pk)
     policy = CommentPolicy(
         viewer_id=request.user.pk if request.user.is_authenticated else None,
         is_member=request.user.is_authenticated and request.user.is_active,
-        is_moderator=curator,
+        is_moderator=moderator,
     )
     return render(
         request,

@@ -5,14 +5,26 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
+from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.management import call_command
 from django.test import Client
 
 from masthead.accounts.tests.factories import MemberFactory
 from masthead.channels.models import Channel, ChannelRole
-from masthead.channels.selectors import can_curate
-from masthead.channels.services import channel_create, role_grant, role_revoke
+from masthead.channels.selectors import (
+    can_curate,
+    can_moderate,
+    channels_moderated_by,
+    moderator_role,
+)
+from masthead.channels.services import (
+    channel_create,
+    role_grant,
+    role_revoke,
+    site_moderator_set,
+)
+from masthead.channels.tests.factories import ChannelFactory
 
 pytestmark = pytest.mark.django_db
 CURATOR, OWNER = ChannelRole.Role.CURATOR, ChannelRole.Role.OWNER
@@ -98,3 +110,71 @@ def test_createchannel_command(member: Any, capsys: Any) -> None:
     member.refresh_from_db()
     assert can_curate(member, channel.pk)
     assert "/citydesk/" in capsys.readouterr().out
+
+
+MODERATOR = ChannelRole.Role.MODERATOR
+
+
+def test_owners_appoint_moderators_who_moderate_but_do_not_curate(
+    channel: Any, member: Any
+) -> None:
+    owner, curator, elsewhere = MemberFactory(), MemberFactory(), ChannelFactory()
+    role_grant(actor=None, channel=channel, user=owner, role=OWNER)
+    role_grant(actor=None, channel=channel, user=curator, role=CURATOR)
+    with pytest.raises(PermissionDenied):
+        role_grant(actor=curator, channel=channel, user=member, role=MODERATOR)
+    role_grant(actor=owner, channel=channel, user=member, role=MODERATOR)
+    member.refresh_from_db()
+    assert can_moderate(member, channel.pk) and not can_curate(member, channel.pk)
+    assert moderator_role(member, channel.pk) == "moderator"
+    assert not can_moderate(member, elsewhere.pk)
+    assert list(channels_moderated_by(member)) == [channel]
+    other_owner = MemberFactory()
+    role_grant(actor=None, channel=elsewhere, user=other_owner, role=OWNER)
+    with pytest.raises(PermissionDenied):  # an owner of another channel has no say here
+        role_revoke(actor=other_owner, channel=channel, user=member, role=MODERATOR)
+    role_revoke(actor=owner, channel=channel, user=member, role=MODERATOR)
+    member.refresh_from_db()
+    assert not can_moderate(member, channel.pk) and not member.holds_channel_role
+
+
+def test_owners_and_curators_moderate_too(channel: Any) -> None:
+    owner, curator = MemberFactory(), MemberFactory()
+    role_grant(actor=None, channel=channel, user=owner, role=OWNER)
+    role_grant(actor=None, channel=channel, user=curator, role=CURATOR)
+    for user, role in ((owner, "owner"), (curator, "curator")):
+        user.refresh_from_db()
+        assert moderator_role(user, channel.pk) == role
+
+
+def test_admins_appoint_site_moderators_who_moderate_every_channel(
+    channel: Any, member: Any
+) -> None:
+    admin, other = MemberFactory(), MemberFactory()
+    admin.is_staff = True
+    elsewhere = ChannelFactory()
+    with pytest.raises(PermissionDenied):
+        site_moderator_set(actor=other, user=member, value=True)
+    site_moderator_set(actor=admin, user=member, value=True)
+    member.refresh_from_db()
+    assert can_moderate(member, channel.pk) and can_moderate(member, elsewhere.pk)
+    assert moderator_role(member, channel.pk) == "site moderator"
+    assert not can_curate(member, channel.pk)
+    site_moderator_set(actor=admin, user=member, value=False)
+    member.refresh_from_db()
+    assert not can_moderate(member, channel.pk)
+
+
+def test_a_suspended_account_moderates_nothing(channel: Any, member: Any) -> None:
+    role_grant(actor=None, channel=channel, user=member, role=MODERATOR)
+    member.refresh_from_db()
+    member.is_active = False
+    assert not can_moderate(member, channel.pk)
+    assert moderator_role(AnonymousUser(), channel.pk) is None
+
+
+def test_a_member_without_roles_costs_no_query(
+    channel: Any, member: Any, django_assert_num_queries: Any
+) -> None:
+    with django_assert_num_queries(0):
+        assert not can_moderate(member, channel.pk)

@@ -11,6 +11,7 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
+from masthead.accounts.tests.factories import MemberFactory
 from masthead.discussion.models import COMMENT_EDIT_WINDOW, COMMENT_MAX_LENGTH, Comment
 from masthead.discussion.services import comment_create
 from masthead.stories.models import Story
@@ -218,3 +219,32 @@ def test_closing_comments_reaches_the_post_view_at_once(
     assert response.status_code == 403
     assert "Comments on this story are closed." in response.content.decode()
     assert Comment.objects.count() == 1
+
+
+def test_a_channel_moderator_moderates_on_the_story_page_but_not_elsewhere(
+    client: Client, story: Story, member: Any, other_member: Any
+) -> None:
+    from masthead.channels.models import ChannelRole
+    from masthead.channels.services import role_grant
+    from masthead.channels.tests.factories import ChannelFactory
+
+    comment, _ = comment_create(actor=other_member, story=story, body="Hide me")
+    role_grant(actor=None, channel=story.channel, user=member, role=ChannelRole.Role.MODERATOR)
+    client.force_login(member)
+    hide = reverse("discussion:hide", kwargs={"pk": comment.pk})
+    page = client.get(story.get_absolute_url()).content.decode()
+    assert (
+        hide in page and reverse("stories:desk", kwargs={"channel": story.channel.slug}) not in page
+    )
+    assert client.post(hide).status_code == 302
+    comment.refresh_from_db()
+    assert comment.status == comment.Status.HIDDEN
+
+    elsewhere = Client()
+    other_moderator = MemberFactory(handle="othermod")
+    role_grant(
+        actor=None, channel=ChannelFactory(), user=other_moderator, role=ChannelRole.Role.MODERATOR
+    )
+    elsewhere.force_login(other_moderator)
+    restore = reverse("discussion:restore", kwargs={"pk": comment.pk})
+    assert elsewhere.post(restore).status_code == 403
