@@ -56,3 +56,12 @@ class ReportForm(forms.Form):
         max_length=500,
         widget=forms.Textarea(attrs={"rows": 3}),
     )
+
+
+class RemoveForm(forms.Form):
+    reason = forms.CharField(
+        label=_("Reason, shown to readers in place of the comment"),
+        max_length=500,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        error_messages={"required": _("Say why: readers see the reason in its place.")},
+    )

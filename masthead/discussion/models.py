@@ -27,6 +27,7 @@ class Comment(models.Model):
         PENDING = "pending", _("pending")
         HIDDEN = "hidden", _("hidden")
         REMOVED = "removed", _("removed")
+        SHADOW = "shadow", _("shadow")  # by a shadow-banned member: shown to them alone
 
     story = models.ForeignKey(Story, on_delete=models.CASCADE, related_name="comments")
     author = models.ForeignKey(
@@ -53,6 +54,14 @@ class Comment(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
     moderated_at = models.DateTimeField(null=True, blank=True)
+    held_reason = models.CharField(max_length=300, blank=True, editable=False)  # why it waits
+    removed_reason = models.CharField(_("reason for removal"), max_length=500, blank=True)
+    featured = models.BooleanField(_("featured"), default=False)
+    # On a thread's first comment: no more replies in the thread.
+    thread_locked = models.BooleanField(_("thread locked"), default=False)
+    # Reports not yet dealt with; set with the first, cleared when a moderator decides.
+    open_reports = models.PositiveIntegerField(default=0, editable=False)
+    reported_at = models.DateTimeField(null=True, blank=True, editable=False)
     # The form's one-time token: a second submission of the same form returns the first comment.
     client_token = models.CharField(max_length=64, blank=True, editable=False)
 
@@ -71,6 +80,11 @@ class Comment(models.Model):
         indexes: ClassVar = [
             models.Index(fields=["author", "-created_at"], name="comment_author_idx"),
             models.Index(fields=["status", "-created_at"], name="comment_status_idx"),
+            models.Index(
+                fields=["-reported_at"],
+                condition=Q(open_reports__gt=0),
+                name="comment_reported_idx",
+            ),
         ]
 
     def __str__(self) -> str:

@@ -41,7 +41,26 @@ class CommentPolicy:
 
     def can_reply(self, comment: Comment) -> bool:
         return (
-            self.is_member and comment.status == Comment.Status.VISIBLE and not comment.is_deleted
+            self.is_member
+            and comment.status == Comment.Status.VISIBLE
+            and not comment.is_deleted
+            and not getattr(comment, "in_locked_thread", False)
+        )
+
+    def can_approve(self, comment: Comment) -> bool:
+        return self.is_moderator and comment.status in {
+            Comment.Status.PENDING,
+            Comment.Status.SHADOW,
+        }
+
+    def can_remove(self, comment: Comment) -> bool:
+        return self.is_moderator and not comment.is_deleted
+
+    def can_feature(self, comment: Comment) -> bool:
+        return (
+            self.is_moderator
+            and comment.status == Comment.Status.VISIBLE
+            and not comment.is_deleted
         )
 
     def can_edit(self, comment: Comment) -> bool:
@@ -59,10 +78,13 @@ class CommentPolicy:
         return self.is_author(comment) and not comment.is_deleted
 
     def can_hide(self, comment: Comment) -> bool:
-        return self.is_moderator and comment.status != Comment.Status.HIDDEN
+        return self.is_moderator and comment.status == Comment.Status.VISIBLE
 
     def can_restore(self, comment: Comment) -> bool:
-        return self.is_moderator and comment.status == Comment.Status.HIDDEN
+        return self.is_moderator and comment.status in {
+            Comment.Status.HIDDEN,
+            Comment.Status.REMOVED,
+        }
 
     def can_report(self, comment: Comment) -> bool:
         return (
@@ -73,9 +95,10 @@ class CommentPolicy:
         )
 
     def shows_body(self, comment: Comment) -> bool:
-        """Hidden text is kept for moderators to judge; others see a notice in its place."""
-        if comment.is_deleted or comment.status == Comment.Status.REMOVED:
+        """Hidden and removed text is kept for moderators to judge; others see a notice in its
+        place. Pending and shadow comments reach only their author and moderators."""
+        if comment.is_deleted:
             return False
-        if comment.status == Comment.Status.HIDDEN:
+        if comment.status in {Comment.Status.HIDDEN, Comment.Status.REMOVED}:
             return self.is_moderator
         return True

@@ -42,6 +42,7 @@ class Section:
     # Who wrote a comment here, pending ones included: only they need a personal render.
     authors: frozenset[int] = field(default_factory=frozenset)
     items: list[Item] = field(default_factory=list)
+    locked_threads: frozenset[int] = field(default_factory=frozenset)
 
 
 def _comment_item() -> Any:
@@ -85,7 +86,7 @@ def _render(
 def shared_section(story: Story, *, member: bool) -> Section:
     """The section as every reader, or every member who wrote none of it, sees it."""
     role = "member" if member else "reader"
-    key = f"comments:v2:{story.public_id}:{story.revision}:{role}:{get_language()}"
+    key = f"comments:v3:{story.public_id}:{story.revision}:{role}:{get_language()}"
     section: Section | None = _local.get(key)
     if section is not None:
         return section
@@ -95,12 +96,16 @@ def shared_section(story: Story, *, member: bool) -> Section:
             viewer_id=NOBODY if member else None, is_member=member, is_moderator=False
         )
         everyone = selectors.comment_list_for_story(story=story)
-        shown = [c for c in everyone if c.status != Comment.Status.PENDING]
+        private = {Comment.Status.PENDING, Comment.Status.SHADOW}
+        shown = [c for c in everyone if c.status not in private]
         items = _render(shown, story=story, policy=policy)
         section = Section(
             html=_assemble(items),
             items=items,
             authors=frozenset(c.author_id for c in everyone if c.author_id),
+            locked_threads=frozenset(
+                c.thread for c in everyone if c.position == 1 and c.thread_locked
+            ),
         )
         cache.set(key, section, FRAGMENT_SECONDS)
     _local.set(key, section, FRAGMENT_SECONDS)
@@ -117,7 +122,9 @@ def comment_section(*, story: Story, policy: CommentPolicy, csrf_input: Any = ""
         return shared.html
     own = {
         (c.thread, c.position): _item(c, story=story, policy=policy, csrf_input=csrf_input)
-        for c in selectors.comment_list_own(story=story, author_id=policy.viewer_id)
+        for c in selectors.comment_list_own(
+            story=story, author_id=policy.viewer_id, locked_threads=shared.locked_threads
+        )
     }
     merged = {
         (thread, position): (thread, position, html) for thread, position, html in shared.items

@@ -22,6 +22,10 @@ DISPLAY_FIELDS = (
     "created_at",
     "edited_at",
     "deleted_at",
+    "removed_reason",
+    "held_reason",
+    "featured",
+    "thread_locked",
     "author__id",
     "author__profile__user_id",
     "author__profile__handle",
@@ -39,7 +43,9 @@ def comment_list_for_story(*, story: Story) -> list[Comment]:
         _for_display(Comment.objects.filter(story=story)).order_by("thread", "position")
     )
     by_id = {comment.pk: comment for comment in comments}
+    locked = {c.thread for c in comments if c.position == 1 and c.thread_locked}
     for comment in comments:
+        comment.in_locked_thread = comment.thread in locked  # type: ignore[attr-defined]
         parent = by_id.get(comment.parent_id) if comment.parent_id else None
         comment.reply_to = parent if parent is not None and parent.position > 1 else None  # type: ignore[attr-defined]
     return comments
@@ -50,7 +56,9 @@ def _for_display(comments: QuerySet[Comment]) -> QuerySet[Comment]:
     return comments.select_related("author__profile").only(*DISPLAY_FIELDS)
 
 
-def comment_list_own(*, story: Story, author_id: int | None) -> list[Comment]:
+def comment_list_own(
+    *, story: Story, author_id: int | None, locked_threads: frozenset[int] = frozenset()
+) -> list[Comment]:
     """A member's comments on a story, with the numbers of the comments they answer."""
     if author_id is None:
         return []
@@ -60,6 +68,7 @@ def comment_list_own(*, story: Story, author_id: int | None) -> list[Comment]:
         .only(*DISPLAY_FIELDS, "parent__thread", "parent__position")
     )
     for comment in own:
+        comment.in_locked_thread = comment.thread in locked_threads  # type: ignore[attr-defined]
         parent = comment.parent if comment.parent_id else None
         comment.reply_to = parent if parent is not None and parent.position > 1 else None  # type: ignore[attr-defined]
     return own

@@ -14,14 +14,15 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, connection, transaction
-from django.db.models import F, Field, Model
+from django.db.models import F, Field, Model, Value
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from masthead.accounts.models import User
-from masthead.channels.selectors import can_moderate
 from masthead.core import pagecache
 from masthead.core.sanitize import render_comment_markdown
+from masthead.moderation import services as moderation
 from masthead.stories.models import Story
 
 from .models import COMMENT_EDIT_WINDOW, COMMENT_MAX_LENGTH, Comment, CommentReport
@@ -44,7 +45,7 @@ def _column(model: type[Model], name: str) -> str:
     return connection.ops.quote_name(field.column)
 
 
-def _story_count_comment(story: Story, *, new_thread: bool) -> int:
+def _story_count_comment(story: Story, *, new_thread: bool, visible: bool = True) -> int:
     """Count a new visible comment on the story (and a new thread, for a first comment) and
     return the story's thread count. The UPDATE takes the story's row lock (on SQLite, the
     database's write lock) until the transaction ends: every numbering of the story's comments
@@ -54,7 +55,11 @@ def _story_count_comment(story: Story, *, new_thread: bool) -> int:
     column = {
         name: _column(Story, name) for name in ("id", "revision", "comment_count", "thread_count")
     }
-    counts = ["revision", "comment_count", *(["thread_count"] if new_thread else [])]
+    counts = [
+        "revision",
+        *(["comment_count"] if visible else []),
+        *(["thread_count"] if new_thread else []),
+    ]
     assignments = ", ".join(f"{column[name]} = {column[name]} + 1" for name in counts)
     with connection.cursor() as cursor:
         cursor.execute(
@@ -114,6 +119,16 @@ def _save(comment: Comment, created_at: dt.datetime | None) -> None:
         comment.created_at = created_at
 
 
+def comments_close_at(story: Story) -> dt.datetime | None:
+    """When the story's comments close on their own: its own time, else the channel's rule."""
+    if story.comments_close_at is not None:
+        return story.comments_close_at
+    days = moderation.rules_for(story.channel_id).close_after_days
+    if days and story.published_at is not None:
+        return story.published_at + dt.timedelta(days=days)
+    return None
+
+
 def check_can_comment(actor: User, story: Story) -> None:
     if not actor.is_authenticated or not actor.is_active:
         raise PermissionDenied(_("Log in to comment."))
@@ -123,6 +138,9 @@ def check_can_comment(actor: User, story: Story) -> None:
     if not story.is_live():
         raise PermissionDenied(_("This story is not open for comments."))
     if not story.comments_open:
+        raise PermissionDenied(_("Comments on this story are closed."))
+    closes = comments_close_at(story)
+    if closes is not None and closes <= timezone.now():
         raise PermissionDenied(_("Comments on this story are closed."))
 
 
@@ -147,6 +165,12 @@ def comment_create(
     client_token = client_token[:CLIENT_TOKEN_MAX_LENGTH]
     if parent is not None and parent.story_id != story.pk:
         raise ValidationError(_("That comment belongs to another story."), code="parent")
+    screening = moderation.screen(
+        author=actor,
+        channel_id=story.channel_id,
+        text=source,
+        history=lambda n: _recent_decisions(actor, story.channel_id, n),
+    )
     with transaction.atomic():
         return _comment_insert(
             actor=actor,
@@ -156,7 +180,23 @@ def comment_create(
             html=html,
             client_token=client_token,
             created_at=created_at,
+            screening=screening,
         )
+
+
+def _recent_decisions(author: User, channel_id: int, count: int) -> list[bool]:
+    """The author's last ``count`` decided comments in the channel, True where approved."""
+    decided = (
+        Comment.objects.filter(
+            author=author,
+            story__channel_id=channel_id,
+            status__in=(Comment.Status.VISIBLE, Comment.Status.HIDDEN, Comment.Status.REMOVED),
+            deleted_at__isnull=True,
+        )
+        .order_by("-created_at")
+        .values_list("status", flat=True)[:count]
+    )
+    return [status == Comment.Status.VISIBLE for status in decided]
 
 
 def _comment_insert(
@@ -168,8 +208,10 @@ def _comment_insert(
     html: str,
     client_token: str,
     created_at: dt.datetime | None,
+    screening: moderation.Screening,
 ) -> tuple[Comment, bool]:
-    thread_count = _story_count_comment(story, new_thread=parent is None)
+    visible = screening.status == Comment.Status.VISIBLE
+    thread_count = _story_count_comment(story, new_thread=parent is None, visible=visible)
     if client_token:
         earlier = Comment.objects.filter(author=actor, client_token=client_token).first()
         if earlier is not None:
@@ -181,6 +223,8 @@ def _comment_insert(
         parent = Comment.objects.get(pk=parent.pk)
         if parent.status != Comment.Status.VISIBLE or parent.is_deleted:
             raise ValidationError(_("That comment can no longer be replied to."), code="parent")
+        if _thread_head(story, parent.thread).thread_locked:
+            raise PermissionDenied(_("This thread is locked: it takes no more replies."))
         thread, position = parent.thread, _thread_count_reply(story, parent.thread)
 
     comment = Comment(
@@ -192,6 +236,8 @@ def _comment_insert(
         body_source=source,
         body_html=html,
         client_token=client_token,
+        status=screening.status,
+        held_reason=screening.reason[:300],
     )
     if not client_token:
         _save(comment, created_at)
@@ -242,32 +288,148 @@ def comment_delete(*, actor: User, comment: Comment) -> Comment:
     return comment
 
 
-def _moderate(actor: User, comment: Comment, status: str) -> Comment:
-    if not can_moderate(actor, comment.story.channel_id):
-        raise PermissionDenied(_("Only the channel's curators can moderate its comments."))
-    if comment.status == status:
+def _thread_head(story: Story, thread: int) -> Comment:
+    return Comment.objects.get(story=story, thread=thread, position=1)
+
+
+def _log(actor: User, role: str, comment: Comment, action: str, reason: str = "") -> None:
+    story = comment.story
+    moderation.log(
+        actor=actor,
+        role=role,
+        channel=story.channel_id,
+        action=action,
+        target_user=comment.author_id,
+        target=f"{comment.number} · {story.headline}",
+        target_url=f"{story.get_absolute_url()}#{comment.anchor}",
+        reason=reason,
+    )
+
+
+def _moderate(
+    actor: User, comment: Comment, status: str, *, action: str, reason: str = ""
+) -> Comment:
+    role = moderation.require_moderator(actor, comment.story.channel)
+    if comment.status == status and not (status == Comment.Status.REMOVED and reason):
         return comment
     delta = 0
-    if comment.status == Comment.Status.VISIBLE and not comment.is_deleted:
+    counted = comment.status == Comment.Status.VISIBLE and not comment.is_deleted
+    if counted and status != Comment.Status.VISIBLE:
         delta = -1
-    elif status == Comment.Status.VISIBLE and not comment.is_deleted:
+    elif not counted and status == Comment.Status.VISIBLE and not comment.is_deleted:
         delta = 1
     comment.status = status
     comment.moderated_by = actor
     comment.moderated_at = timezone.now()
-    comment.save(update_fields=["status", "moderated_by", "moderated_at"])
+    comment.removed_reason = reason[: moderation.REASON_MAX] if status == "removed" else ""
+    comment.open_reports, comment.reported_at = 0, None  # a decision settles the reports
+    comment.save(
+        update_fields=[
+            "status",
+            "moderated_by",
+            "moderated_at",
+            "removed_reason",
+            "open_reports",
+            "reported_at",
+        ]
+    )
+    CommentReport.objects.filter(comment=comment, resolved_at__isnull=True).update(
+        resolved_at=comment.moderated_at
+    )
+    _log(actor, role, comment, action, reason)
     _story_changed(comment.story, comments_delta=delta)
     return comment
 
 
 @transaction.atomic
+def comment_approve(*, actor: User, comment: Comment) -> Comment:
+    """A comment waiting for review (or a shadow-banned member's) appears to everyone; a
+    reported one is kept, and its reports dismissed."""
+    if comment.status == Comment.Status.VISIBLE:
+        role = moderation.require_moderator(actor, comment.story.channel)
+        if comment.open_reports:
+            Comment.objects.filter(pk=comment.pk).update(open_reports=0, reported_at=None)
+            CommentReport.objects.filter(comment=comment, resolved_at__isnull=True).update(
+                resolved_at=timezone.now()
+            )
+            comment.open_reports, comment.reported_at = 0, None
+            _log(actor, role, comment, "keep")
+        return comment
+    return _moderate(actor, comment, Comment.Status.VISIBLE, action="approve")
+
+
+@transaction.atomic
 def comment_hide(*, actor: User, comment: Comment) -> Comment:
-    return _moderate(actor, comment, Comment.Status.HIDDEN)
+    return _moderate(actor, comment, Comment.Status.HIDDEN, action="hide")
+
+
+@transaction.atomic
+def comment_remove(*, actor: User, comment: Comment, reason: str) -> Comment:
+    """Removed for good: readers see the reason in place of the text (moderators still see
+    the text)."""
+    reason = " ".join(reason.split())
+    if not reason:
+        raise ValidationError({"reason": _("Say why: readers see the reason in its place.")})
+    return _moderate(actor, comment, Comment.Status.REMOVED, action="remove", reason=reason)
 
 
 @transaction.atomic
 def comment_restore(*, actor: User, comment: Comment) -> Comment:
-    return _moderate(actor, comment, Comment.Status.VISIBLE)
+    return _moderate(actor, comment, Comment.Status.VISIBLE, action="restore")
+
+
+@transaction.atomic
+def comment_feature(*, actor: User, comment: Comment, featured: bool = True) -> Comment:
+    role = moderation.require_moderator(actor, comment.story.channel)
+    if featured and (comment.status != Comment.Status.VISIBLE or comment.is_deleted):
+        raise ValidationError(_("Only a visible comment can be featured."))
+    if comment.featured != featured:
+        comment.featured = featured
+        comment.save(update_fields=["featured"])
+        _log(actor, role, comment, "feature" if featured else "unfeature")
+        _story_changed(comment.story)
+    return comment
+
+
+@transaction.atomic
+def thread_lock(*, actor: User, comment: Comment, locked: bool = True) -> Comment:
+    """Lock (or unlock) the thread ``comment`` is in: no more replies to any of it."""
+    role = moderation.require_moderator(actor, comment.story.channel)
+    head = _thread_head(comment.story, comment.thread)
+    if head.thread_locked != locked:
+        head.thread_locked = locked
+        head.save(update_fields=["thread_locked"])
+        head.story = comment.story
+        _log(actor, role, head, "lock thread" if locked else "unlock thread")
+        _story_changed(comment.story)
+    return head
+
+
+@transaction.atomic
+def story_comments_close(
+    *, actor: User, story: Story, at: dt.datetime | None = None, reopen: bool = False
+) -> Story:
+    """Close the story's comments now (``at`` None), schedule the closing, or reopen them."""
+    role = moderation.require_moderator(actor, story.channel)
+    if reopen:
+        story.comments_open, story.comments_close_at, action = True, None, "reopen comments"
+    elif at is None or at <= timezone.now():
+        story.comments_open, action = False, "close comments"
+    else:
+        story.comments_close_at, action = at, f"close comments at {at:%Y-%m-%d %H:%M %Z}"
+    Story.objects.filter(pk=story.pk).update(
+        comments_open=story.comments_open, comments_close_at=story.comments_close_at
+    )
+    moderation.log(
+        actor=actor,
+        role=role,
+        channel=story.channel_id,
+        action=action,
+        target=story.headline,
+        target_url=story.get_absolute_url(),
+    )
+    _story_changed(story)
+    return story
 
 
 @transaction.atomic
@@ -282,8 +444,19 @@ def comment_report(*, actor: User, comment: Comment, reason: str, note: str = ""
     note = note.strip()
     if reason == CommentReport.Reason.OTHER and not note:
         raise ValidationError({"note": _("Say what is wrong with this comment.")}, code="note")
+    moderation.check_can_write(actor, comment.story.channel_id)
+    earlier = CommentReport.objects.filter(comment=comment, reporter=actor).first()
     report, _created = CommentReport.objects.update_or_create(
-        comment=comment, reporter=actor, defaults={"reason": reason, "note": note}
+        comment=comment,
+        reporter=actor,
+        defaults={"reason": reason, "note": note, "resolved_at": None},
     )
     report.full_clean()
+    if earlier is None or earlier.resolved_at is not None:
+        # One queue entry per comment however many report it: the comment counts its open
+        # reports, incremented in one statement so concurrent reports all count.
+        Comment.objects.filter(pk=comment.pk).update(
+            open_reports=F("open_reports") + 1,
+            reported_at=Coalesce(F("reported_at"), Value(timezone.now())),
+        )
     return report

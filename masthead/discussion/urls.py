@@ -12,9 +12,12 @@ urlpatterns = [
     path("comments/<int:pk>/reply/", views.comment_reply, name="reply"),
     path("comments/<int:pk>/edit/", views.comment_edit, name="edit"),
     path("comments/<int:pk>/delete/", views.comment_delete, name="delete"),
-    path("comments/<int:pk>/hide/", views.comment_moderate, {"action": "hide"}, name="hide"),
-    path(
-        "comments/<int:pk>/restore/", views.comment_moderate, {"action": "restore"}, name="restore"
+    *(
+        path(
+            f"comments/<int:pk>/{action}/", views.comment_moderate, {"action": action}, name=action
+        )
+        for action in views.MODERATION_ACTIONS
     ),
+    path("comments/<int:pk>/remove/", views.comment_remove, name="remove"),
     path("comments/<int:pk>/report/", views.comment_report, name="report"),
 ]

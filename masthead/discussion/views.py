@@ -3,11 +3,13 @@ htmx made the request, answers with the fragment to swap into the page."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from functools import partial
 from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import redirect, render
 from django.utils.html import format_html
@@ -16,11 +18,12 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from masthead.accounts.auth import member_of
 from masthead.core.forms import UNPROCESSABLE, submit
+from masthead.moderation import services as moderation
 from masthead.stories.models import Story
 from masthead.stories.selectors import story_for_comment
 
 from . import selectors, services
-from .forms import CommentEditForm, CommentForm, ReportForm
+from .forms import CommentEditForm, CommentForm, RemoveForm, ReportForm
 from .models import Comment
 from .permissions import CommentPolicy
 
@@ -205,15 +208,54 @@ def comment_delete(request: HttpRequest, pk: int) -> HttpResponseBase:
     )
 
 
+MODERATION_ACTIONS: dict[str, Callable[..., Any]] = {
+    "approve": services.comment_approve,
+    "hide": services.comment_hide,
+    "restore": services.comment_restore,
+    "feature": partial(services.comment_feature, featured=True),
+    "unfeature": partial(services.comment_feature, featured=False),
+    "lock": partial(services.thread_lock, locked=True),
+    "unlock": partial(services.thread_lock, locked=False),
+}
+
+
 @require_POST
 @login_required
 def comment_moderate(request: HttpRequest, pk: int, action: str) -> HttpResponseBase:
     comment = selectors.comment_get(pk)
-    service = {"hide": services.comment_hide, "restore": services.comment_restore}[action]
-    service(actor=member_of(request), comment=comment)
+    try:
+        MODERATION_ACTIONS[action](actor=member_of(request), comment=comment)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+        return _back_to(comment)
     if request.htmx:  # type: ignore[attr-defined]
-        return _comment_fragment(request, comment)
+        return _comment_fragment(request, selectors.comment_get(pk))
     return _back_to(comment)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def comment_remove(request: HttpRequest, pk: int) -> HttpResponseBase:
+    """Remove a comment, with the reason readers will see in its place."""
+    comment = selectors.comment_get(pk)
+    actor = member_of(request)
+    moderation.require_moderator(actor, comment.story.channel)
+    form = RemoveForm(request.POST or None)
+    status = 200
+    if request.method == "POST":
+        status = UNPROCESSABLE
+        if form.is_valid():
+            services.comment_remove(
+                actor=actor, comment=comment, reason=form.cleaned_data["reason"]
+            )
+            messages.success(request, _("%(number)s is removed.") % {"number": comment.number})
+            return _back_to(comment)
+    return render(
+        request,
+        "discussion/comment_remove_page.html",
+        {"comment": comment, "story": comment.story, "form": form},
+        status=status,
+    )
 
 
 @login_required

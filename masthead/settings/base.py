@@ -22,6 +22,7 @@ INSTALLED_APPS = [
     "masthead.accounts",
     "masthead.channels",
     "masthead.stories",
+    "masthead.moderation",
     "masthead.discussion",
     "masthead.pages",
     "masthead.ingest",
@@ -215,5 +216,9 @@ MASTHEAD_FETCH_PER_HOST = env_int("MASTHEAD_FETCH_PER_HOST", 2)  # requests at o
 MASTHEAD_FETCH_HOST_DELAY = float(env_str("MASTHEAD_FETCH_HOST_DELAY", "1.0"))  # seconds
 
 # Loops `masthead worker` runs beside the task queue; each has forever(stop) and once().
+# Scores new comments for spam and abuse (moderation/scoring.py); no network calls.
+MASTHEAD_COMMENT_SCORER = env_str(
+    "MASTHEAD_COMMENT_SCORER", "masthead.moderation.scoring.HeuristicScorer"
+)
 MASTHEAD_WORKER_LOOPS = ["masthead.ingest.polling.FeedLoop"]
 MASTHEAD_FEED_THREADS = env_int("MASTHEAD_FEED_THREADS", 8)  # feeds polled at once per worker

@@ -129,6 +129,12 @@ class Story(models.Model):
         default=0, editable=False, help_text="Threads numbered so far; numbers are never reused."
     )
     comments_open = models.BooleanField(_("comments open"), default=True)
+    comments_close_at = models.DateTimeField(
+        _("close comments at"),
+        null=True,
+        blank=True,
+        help_text=_("Leave empty to follow the channel's rule, if it has one."),
+    )
     # Bumped by every write that changes the story page; part of its ETag.
     revision = models.PositiveIntegerField(default=1, editable=False)
 

@@ -1,0 +1,293 @@
+"""Moderation decisions other than a single comment's: screening a comment before it is
+posted, bans, word lists, channel rules, and the log every action writes.
+
+Every write checks the actor's right (channels.selectors.moderator_role) and logs itself.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import IntegrityError, transaction
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from masthead.accounts.models import User
+from masthead.channels.models import Channel
+from masthead.channels.selectors import moderator_role
+
+from . import words
+from .models import Ban, ChannelRules, LogEntry, WordRule
+from .scoring import scorer
+
+RECENT_DECISIONS = 10  # a member's rejection rate is over their last this many decided comments
+REASON_MAX = 500
+
+
+# --- the log ---------------------------------------------------------------------------------
+
+
+def log(
+    *,
+    actor: User | None,
+    role: str,
+    channel: Channel | int | None,
+    action: str,
+    target_user: User | int | None = None,
+    target: str = "",
+    target_url: str = "",
+    reason: str = "",
+) -> LogEntry:
+    return LogEntry.objects.create(
+        channel_id=channel.pk if isinstance(channel, Channel) else channel,
+        actor=actor,
+        actor_role=role,
+        action=action,
+        target_user_id=target_user.pk if isinstance(target_user, User) else target_user,
+        target=target[:300],
+        target_url=target_url[:500],
+        reason=reason[:REASON_MAX],
+    )
+
+
+def require_moderator(actor: User, channel: Channel | None) -> str:
+    """The actor's moderating role in ``channel`` (site-wide when None), or PermissionDenied."""
+    if channel is None:
+        if actor.is_authenticated and actor.is_active and actor.is_staff:
+            return "staff"
+        if actor.is_authenticated and actor.is_active and actor.is_site_moderator:
+            return "site moderator"
+        raise PermissionDenied(_("Only site moderators can do this."))
+    role = moderator_role(actor, channel.pk)
+    if role is None:
+        raise PermissionDenied(_("Only the channel's moderators can do this."))
+    return role
+
+
+# --- rules -----------------------------------------------------------------------------------
+
+
+def rules_for(channel_id: int) -> ChannelRules:
+    found = ChannelRules.objects.filter(channel_id=channel_id).first()
+    return found if found is not None else ChannelRules(channel_id=channel_id)
+
+
+@transaction.atomic
+def rules_update(*, actor: User, channel: Channel, **values: object) -> ChannelRules:
+    role = require_moderator(actor, channel)
+    rules = rules_for(channel.pk)
+    for name, value in values.items():
+        setattr(rules, name, value)
+    rules.full_clean()
+    rules.save()
+    log(actor=actor, role=role, channel=channel, action="rules", target=channel.name)
+    return rules
+
+
+# --- screening a new comment -------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Screening:
+    """What becomes of a comment about to be posted: its status, and why if not visible."""
+
+    status: str  # "visible", "pending" or "shadow"
+    reason: str = ""
+
+
+def bans_in_force(user: User, channel_id: int | None) -> list[Ban]:
+    scope = Q(channel__isnull=True)
+    if channel_id is not None:
+        scope |= Q(channel_id=channel_id)
+    return list(Ban.objects.in_force().filter(scope, user=user).order_by("-created_at"))
+
+
+def check_can_write(user: User, channel_id: int | None) -> list[Ban]:
+    """Refuse a member under a read-only or full ban here; return the bans in force (a shadow
+    ban lets them write)."""
+    bans = bans_in_force(user, channel_id)
+    for ban in bans:
+        if ban.kind != Ban.Kind.SHADOW:
+            until = (
+                _(" until %(time)s")
+                % {"time": f"{timezone.localtime(ban.expires_at):%Y-%m-%d %H:%M %Z}"}
+                if ban.expires_at
+                else ""
+            )
+            raise PermissionDenied(
+                _("You cannot write here%(until)s: %(reason)s")
+                % {"until": until, "reason": ban.reason}
+            )
+    return bans
+
+
+def screen(
+    *, author: User, channel_id: int, text: str, history: Callable[[int], list[bool]]
+) -> Screening:
+    """Decide, before a comment is posted, whether it is refused (ValidationError or
+    PermissionDenied with the reason), waits for review, shows only to its author (shadow
+    ban), or appears. ``history(n)`` gives the author's last n decided comments in the channel,
+    newest first, True for each approved one: it is asked only for pre-moderation of new
+    members (the comments themselves belong to discussion, which calls this)."""
+    bans = check_can_write(author, channel_id)
+    rules_list = list(
+        WordRule.objects.filter(Q(channel__isnull=True) | Q(channel_id=channel_id)).values_list(
+            "kind", "normal"
+        )
+    )
+    banned = words.find(text, [n for kind, n in rules_list if kind == WordRule.Kind.BANNED])
+    if banned:
+        raise ValidationError(
+            _("Your comment contains “%(word)s”, which this channel does not allow.")
+            % {"word": banned},
+            code="banned_word",
+        )
+    rules = rules_for(channel_id)
+    score = scorer().score(text, author=author)
+    if score.value >= rules.score_refuse_at:
+        raise ValidationError(
+            _("Your comment looks like spam (%(why)s) and was not posted.")
+            % {"why": ", ".join(score.reasons)},
+            code="score",
+        )
+    if any(ban.kind == Ban.Kind.SHADOW for ban in bans):
+        return Screening("shadow")
+    suspect = words.find(text, [n for kind, n in rules_list if kind == WordRule.Kind.SUSPECT])
+    if suspect:
+        return Screening("pending", _("contains “%(word)s”") % {"word": suspect})
+    if score.value >= rules.score_queue_at:
+        return Screening(
+            "pending",
+            _("scored %(score).2f: %(why)s")
+            % {"score": score.value, "why": ", ".join(score.reasons)},
+        )
+    if rules.premoderation == ChannelRules.Premoderation.ALL:
+        return Screening("pending", _("the channel reviews every comment"))
+    if rules.premoderation == ChannelRules.Premoderation.NEW:
+        reason = _member_needs_review(history, rules)
+        if reason:
+            return Screening("pending", reason)
+    return Screening("visible")
+
+
+def _member_needs_review(history: Callable[[int], list[bool]], rules: ChannelRules) -> str:
+    decided = history(RECENT_DECISIONS)
+    approved = sum(decided)
+    if approved < rules.new_member_approvals:
+        return _("a new member's comment")
+    rejected = len(decided) - approved
+    if decided and rejected / len(decided) > rules.rejection_rate:
+        return _("many of the member's recent comments were rejected")
+    return ""
+
+
+# --- bans ------------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def ban_create(
+    *,
+    actor: User,
+    user: User,
+    channel: Channel | None,
+    kind: str,
+    reason: str,
+    expires_at: dt.datetime | None = None,
+) -> Ban:
+    role = require_moderator(actor, channel)
+    reason = reason.strip()
+    if not reason:
+        raise ValidationError({"reason": _("Say why: the member will read it.")})
+    if kind not in Ban.Kind.values:
+        raise ValidationError({"kind": _("Choose a kind of ban.")})
+    if expires_at is not None and expires_at <= timezone.now():
+        raise ValidationError({"expires_at": _("The end of a ban must be in the future.")})
+    if user.pk == actor.pk:
+        raise ValidationError(_("You cannot ban yourself."))
+    if moderator_role(user, channel.pk) if channel else (user.is_staff or user.is_site_moderator):
+        raise PermissionDenied(_("Moderators of this channel cannot be banned from it."))
+    ban = Ban(
+        channel=channel,
+        user=user,
+        kind=kind,
+        reason=reason[:REASON_MAX],
+        expires_at=expires_at,
+        created_by=actor,
+    )
+    ban.full_clean()
+    ban.save()
+    log(
+        actor=actor,
+        role=role,
+        channel=channel,
+        action=f"ban {kind}",
+        target_user=user,
+        target=_handle(user),
+        reason=reason,
+    )
+    return ban
+
+
+@transaction.atomic
+def ban_lift(*, actor: User, ban: Ban) -> Ban:
+    role = require_moderator(actor, ban.channel)
+    if ban.lifted_at is None:
+        ban.lifted_at = timezone.now()
+        ban.save(update_fields=["lifted_at"])
+        log(
+            actor=actor,
+            role=role,
+            channel=ban.channel,
+            action="lift ban",
+            target_user=ban.user,
+            target=_handle(ban.user),
+        )
+    return ban
+
+
+def _handle(user: User) -> str:
+    profile = getattr(user, "profile", None)
+    return f"@{profile.handle}" if profile is not None else _("a member")
+
+
+# --- word lists ------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def word_rule_add(*, actor: User, channel: Channel | None, phrase: str, kind: str) -> WordRule:
+    role = require_moderator(actor, channel)
+    phrase = " ".join(phrase.split())[:100]
+    normal = words.normal(phrase)
+    if not normal:
+        raise ValidationError({"phrase": _("Enter a word or phrase with letters in it.")})
+    if kind not in WordRule.Kind.values:
+        raise ValidationError({"kind": _("Choose banned or suspect.")})
+    rule = WordRule(
+        channel=channel, phrase=phrase, normal=normal[:200], kind=kind, created_by=actor
+    )
+    try:
+        with transaction.atomic():
+            rule.save()
+    except IntegrityError:
+        raise ValidationError(
+            {"phrase": _("“%(phrase)s” is on the list already.") % {"phrase": phrase}}
+        ) from None
+    log(actor=actor, role=role, channel=channel, action=f"add {kind} word", target=phrase)
+    return rule
+
+
+@transaction.atomic
+def word_rule_remove(*, actor: User, rule: WordRule) -> None:
+    role = require_moderator(actor, rule.channel)
+    log(
+        actor=actor,
+        role=role,
+        channel=rule.channel,
+        action=f"remove {rule.kind} word",
+        target=rule.phrase,
+    )
+    rule.delete()
