@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import unicodedata
+import zoneinfo
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -411,12 +412,14 @@ def story_comments_close(
 ) -> Story:
     """Close the story's comments now (``at`` None), schedule the closing, or reopen them."""
     role = moderation.require_moderator(actor, story.channel)
+    when = ""
     if reopen:
         story.comments_open, story.comments_close_at, action = True, None, "reopen comments"
     elif at is None or at <= timezone.now():
         story.comments_open, action = False, "close comments"
     else:
-        story.comments_close_at, action = at, f"close comments at {at:%Y-%m-%d %H:%M %Z}"
+        story.comments_close_at, action = at, "schedule closing"
+        when = f"{timezone.localtime(at, zoneinfo.ZoneInfo(story.time_zone)):%Y-%m-%d %H:%M %Z}"
     Story.objects.filter(pk=story.pk).update(
         comments_open=story.comments_open, comments_close_at=story.comments_close_at
     )
@@ -427,6 +430,7 @@ def story_comments_close(
         action=action,
         target=story.headline,
         target_url=story.get_absolute_url(),
+        reason=when,
     )
     _story_changed(story)
     return story

@@ -34,21 +34,18 @@ LOOK_ALIKES = str.maketrans(
         "7": "t",
         "@": "a",
         "$": "s",
-        "!": "i",
-        "|": "i",
     }
 )
 _REPEATS = re.compile(r"(.)\1+")
 _WORD = re.compile(r"[^\W_]+")
-_SPACED_LETTERS = re.compile(r"\b(?:[^\W\d_][\s.\-_*]){2,}[^\W\d_]\b")
+MAX_SPACED_RUN = 40  # letters spelled apart, looked at in one run
 
 
 def _letters(text: str) -> str:
     text = unicodedata.normalize("NFKC", text).translate(INVISIBLE).casefold()
-    text = "".join(
+    return "".join(
         ch for ch in unicodedata.normalize("NFKD", text) if not unicodedata.combining(ch)
     )
-    return _SPACED_LETTERS.sub(lambda m: re.sub(r"[\s.\-_*]", "", m.group()), text)
 
 
 def words(text: str) -> list[str]:
@@ -71,8 +68,27 @@ def normal(phrase: str) -> str:
 
 def find(text: str, phrases: Iterable[str]) -> str | None:
     """The first of ``phrases`` (normalised, see ``normal``) that occurs in ``text``."""
-    padded = f" {' '.join(words(text))} "
+    found = words(text)
+    padded = f" {' '.join(found)} "
+    spelled = _spelled_apart(found)
     for phrase in phrases:
-        if phrase and f" {phrase} " in padded:
+        if phrase and (f" {phrase} " in padded or phrase in spelled):
             return phrase
     return None
+
+
+def _spelled_apart(found: list[str]) -> set[str]:
+    """Words spelled one letter at a time ("s c a m", "s.c.a.m"): every stretch of two or
+    more letters of each run of one-letter words, so "a s c a m" still yields "scam"."""
+    stretches: set[str] = set()
+    run: list[str] = []
+    for word in [*found, ""]:
+        if len(word) == 1 and not word.isdigit():
+            run.append(word)
+            continue
+        letters = run[-MAX_SPACED_RUN:]
+        for start in range(len(letters)):
+            for end in range(start + 2, len(letters) + 1):
+                stretches.add(_REPEATS.sub(r"\1", "".join(letters[start:end])))
+        run = []
+    return stretches
