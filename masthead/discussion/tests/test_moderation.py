@@ -149,7 +149,7 @@ def test_the_heuristic_scorer_explains_itself(member: Any) -> None:
 def test_a_scorer_can_be_plugged_in(settings: Any, story: Story, member: Any) -> None:
     from masthead.moderation import scoring
 
-    settings.MASTHEAD_COMMENT_SCORER = "masthead.moderation.tests.test_screening.AlwaysSpam"
+    settings.MASTHEAD_COMMENT_SCORER = "masthead.discussion.tests.test_moderation.AlwaysSpam"
     scoring.scorer.cache_clear()
     try:
         with pytest.raises(ValidationError):
