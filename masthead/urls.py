@@ -12,6 +12,7 @@ urlpatterns = [
     path("robots.txt", robots_txt, name="robots_txt"),
     re_path(r"^" + settings.MEDIA_URL.strip("/") + r"/(?P<path>.+)$", media, name="media"),
     path("", include("masthead.discussion.urls")),
+    path("", include("masthead.moderation.urls")),
     path("", include("masthead.stories.urls")),
     path("", include("masthead.ingest.urls")),
     path("", include("masthead.pages.urls")),

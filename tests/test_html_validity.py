@@ -10,7 +10,7 @@ import pytest
 from django.test import Client
 from django.urls import reverse
 
-from masthead.discussion.services import comment_create
+from masthead.discussion.services import comment_create, comment_report
 
 pytestmark = [pytest.mark.django_db, pytest.mark.htmlcheck]
 
@@ -26,6 +26,7 @@ def test_pages_have_no_html_errors(
     second, _ = comment_create(actor=other_member, story=story, body="A reply", parent=first)
     comment_create(actor=member, story=story, body="A reply to the reply", parent=second)
     comment_create(actor=other_member, story=story, body="A second thread")
+    comment_report(actor=member, comment=second, reason="other", note="Not <b>nice</b>")
     channel, section = story.channel, story.section
 
     reader, as_member, as_curator = Client(), Client(), Client()
@@ -45,6 +46,20 @@ def test_pages_have_no_html_errors(
         "desk": (as_curator, reverse("stories:desk", kwargs={"channel": channel.slug})),
         "write": (as_curator, reverse("stories:new", kwargs={"channel": channel.slug})),
         "curate": (as_curator, reverse("stories:curate", kwargs={"channel": channel.slug})),
+        "moderation-reported": (
+            as_curator,
+            reverse("discussion:queue", kwargs={"channel": channel.slug}) + "?show=reported",
+        ),
+        "moderation-pending": (
+            as_curator,
+            reverse("discussion:queue", kwargs={"channel": channel.slug}),
+        ),
+        "moderation-rules": (
+            as_curator,
+            reverse("moderation:rules", kwargs={"channel": channel.slug}),
+        ),
+        "moderation-log": (reader, reverse("moderation:log", kwargs={"channel": channel.slug})),
+        "remove": (as_curator, reverse("discussion:remove", kwargs={"pk": second.pk})),
         "signup": (reader, reverse("account_signup")),
         "login": (reader, reverse("account_login")),
         "not-found": (reader, "/@nobody_at_all"),

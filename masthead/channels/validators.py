@@ -25,6 +25,7 @@ RESERVED_CHANNEL_SLUGS = frozenset(
         "login",
         "logout",
         "media",
+        "moderation",
         "robots-txt",
         "rss",
         "search",

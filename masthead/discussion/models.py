@@ -81,7 +81,7 @@ class Comment(models.Model):
             models.Index(fields=["author", "-created_at"], name="comment_author_idx"),
             models.Index(fields=["status", "-created_at"], name="comment_status_idx"),
             models.Index(
-                fields=["-reported_at"],
+                fields=["-id"],
                 condition=Q(open_reports__gt=0),
                 name="comment_reported_idx",
             ),

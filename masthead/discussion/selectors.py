@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from django.db.models import QuerySet
+from django.db.models import Count, Q, QuerySet
 from django.shortcuts import get_object_or_404
 
 from masthead.stories.models import Story
 
-from .models import Comment
+from .models import Comment, CommentReport
 
 PROFILE_COMMENTS_COUNT = 20
 DISPLAY_FIELDS = (
@@ -95,3 +95,84 @@ def comment_list_by_author(
         .select_related("story__channel", "story__section")
         .order_by("-created_at")[:limit]
     )
+
+
+# --- the moderation queue ----------------------------------------------------------------------
+
+QUEUE_PAGE = 50
+QUEUE_TABS = ("pending", "reported", "hidden", "removed")
+QUEUE_FIELDS = (
+    *DISPLAY_FIELDS,
+    "open_reports",
+    "reported_at",
+    "story__id",
+    "story__public_id",
+    "story__headline",
+    "story__slug",
+    "story__time_zone",
+    "story__channel__id",
+    "story__channel__slug",
+    "story__channel__name",
+    "story__section__id",
+    "story__section__slug",
+)
+
+
+def _queue_scope(channel_id: int | None) -> QuerySet[Comment]:
+    comments = Comment.objects.filter(deleted_at__isnull=True)
+    return comments if channel_id is None else comments.filter(story__channel_id=channel_id)
+
+
+def queue(
+    *, channel_id: int | None, tab: str, author_handle: str = "", before: int | None = None
+) -> list[Comment]:
+    """One page of a moderation queue, for a channel or (``channel_id`` None) the whole site.
+
+    pending: comments waiting for review, oldest first (first come, first judged); reported
+    (comments with open reports), hidden and removed: newest first. ``before`` continues from
+    a comment id (keyset paging, so a long queue costs the same on every page).
+    """
+    comments = _queue_scope(channel_id)
+    if tab == "pending":
+        comments = comments.filter(status=Comment.Status.PENDING)
+        order: tuple[str, ...] = ("id",)
+    elif tab == "reported":
+        comments = comments.filter(open_reports__gt=0)
+        order = ("-id",)
+    else:
+        comments = comments.filter(status=tab)
+        order = ("-id",)
+    if author_handle:
+        comments = comments.filter(author__profile__handle=author_handle.lstrip("@").lower())
+    if before is not None:
+        comments = (
+            comments.filter(id__gt=before) if order == ("id",) else comments.filter(id__lt=before)
+        )
+    found = list(
+        comments.select_related("author__profile", "story__channel", "story__section")
+        .only(*QUEUE_FIELDS)
+        .order_by(*order)[:QUEUE_PAGE]
+    )
+    return found
+
+
+def queue_counts(*, channel_id: int | None) -> dict[str, int]:
+    """How many comments wait in each tab: one query."""
+    counts = _queue_scope(channel_id).aggregate(
+        pending=Count("id", filter=Q(status=Comment.Status.PENDING)),
+        reported=Count("id", filter=Q(open_reports__gt=0)),
+        hidden=Count("id", filter=Q(status=Comment.Status.HIDDEN)),
+        removed=Count("id", filter=Q(status=Comment.Status.REMOVED)),
+    )
+    return {tab: int(counts[tab]) for tab in QUEUE_TABS}
+
+
+def report_reasons(comment_ids: list[int]) -> dict[int, list[tuple[str, str]]]:
+    """The open reports' reasons and notes for each comment, without who reported."""
+    reasons: dict[int, list[tuple[str, str]]] = {}
+    for comment_id, reason, note in CommentReport.objects.filter(
+        comment_id__in=comment_ids, resolved_at__isnull=True
+    ).values_list("comment_id", "reason", "note"):
+        label = str(CommentReport.Reason(reason).label)
+        reasons.setdefault(comment_id, []).append((label, note))
+    return reasons

@@ -2,7 +2,7 @@ from django.urls import path, re_path
 
 from masthead.core.public_id import PUBLIC_ID_PATTERN
 
-from . import views
+from . import queue, views
 
 app_name = "discussion"
 urlpatterns = [
@@ -20,4 +20,10 @@ urlpatterns = [
     ),
     path("comments/<int:pk>/remove/", views.comment_remove, name="remove"),
     path("comments/<int:pk>/report/", views.comment_report, name="report"),
+    re_path(
+        r"^(?P<channel>[a-z0-9]+(?:-[a-z0-9]+)*)/-/moderation/$",
+        queue.channel_queue,
+        name="queue",
+    ),
+    path("moderation/", queue.site_queue, name="site_queue"),
 ]

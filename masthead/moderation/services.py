@@ -242,7 +242,7 @@ def ban_lift(*, actor: User, ban: Ban) -> Ban:
             actor=actor,
             role=role,
             channel=ban.channel,
-            action="lift ban",
+            action=f"lift {ban.kind} ban",
             target_user=ban.user,
             target=_handle(ban.user),
         )

@@ -69,6 +69,7 @@ TEMPLATES = [
             "context_processors": [
                 "masthead.channels.context_processors.navigation",
                 "masthead.ingest.context_processors.review_queue",
+                "masthead.discussion.context_processors.moderation_queue",
             ],
         },
     },

@@ -50,6 +50,6 @@ class Migration(migrations.Migration):
         ),
         migrations.AddIndex(
             model_name='comment',
-            index=models.Index(condition=models.Q(('open_reports__gt', 0)), fields=['-reported_at'], name='comment_reported_idx'),
+            index=models.Index(condition=models.Q(('open_reports__gt', 0)), fields=['-id'], name='comment_reported_idx'),
         ),
     ]

@@ -28,6 +28,16 @@
     if (comment) comment.focus();
   });
 
+  // "Select all" in a queue ticks every checkbox of the form's list.
+  document.addEventListener("change", function (event) {
+    var box = event.target.closest("input[data-select-all]");
+    if (!box) return;
+    var name = box.getAttribute("data-select-all");
+    box.form.querySelectorAll("input[type=checkbox][name=" + name + "]").forEach(function (each) {
+      each.checked = box.checked;
+    });
+  });
+
   document.addEventListener("htmx:afterSwap", function (event) {
     var target = event.detail.target;
     // A new comment or reply: bring it into view and give it focus for screen readers.

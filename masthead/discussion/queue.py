@@ -1,0 +1,140 @@
+"""The moderation queue: a channel's (its moderators) and the whole site's (site moderators).
+
+Tabs for comments waiting for review, reported, hidden and removed, with counts; a filter by
+author; actions on one comment (htmx swaps its row) or on the selected ones (a plain form
+post, redirected back). Every action goes through discussion.services, which checks the
+moderator's right on the comment's channel and writes the moderation log.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import HttpRequest, HttpResponse, HttpResponseBase
+from django.shortcuts import redirect, render
+from django.utils.html import escape
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
+from django.views.decorators.http import require_http_methods
+
+from masthead.accounts.auth import member_of
+from masthead.channels.models import Channel
+from masthead.channels.selectors import channel_get, channels_moderated_by
+from masthead.moderation import services as moderation
+
+from . import selectors, services
+from .models import Comment
+from .permissions import CommentPolicy
+
+BULK_MAX = selectors.QUEUE_PAGE
+
+
+def _act(actor: Any, comment: Comment, action: str, reason: str) -> None:
+    if action == "approve":
+        services.comment_approve(actor=actor, comment=comment)
+    elif action == "hide":
+        services.comment_hide(actor=actor, comment=comment)
+    elif action == "restore":
+        services.comment_restore(actor=actor, comment=comment)
+    elif action == "remove":
+        services.comment_remove(actor=actor, comment=comment, reason=reason)
+    else:
+        raise ValidationError(_("Unknown action."))
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def channel_queue(request: HttpRequest, channel: str) -> HttpResponseBase:
+    found = channel_get(channel)
+    moderation.require_moderator(member_of(request), found)
+    return _queue(request, found)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def site_queue(request: HttpRequest) -> HttpResponseBase:
+    """The whole site's queue for site moderators; for a channel's moderators, their channels
+    with what waits in each."""
+    actor = member_of(request)
+    if actor.is_staff or actor.is_site_moderator:
+        return _queue(request, None)
+    channels = list(channels_moderated_by(actor))
+    if not channels:
+        raise PermissionDenied(_("Only moderators can see moderation queues."))
+    return render(
+        request,
+        "discussion/queue_channels.html",
+        {
+            "channels": [
+                (channel, selectors.queue_counts(channel_id=channel.pk)) for channel in channels
+            ]
+        },
+    )
+
+
+def _queue(request: HttpRequest, channel: Channel | None) -> HttpResponseBase:
+    tab = request.GET.get("show", "pending")
+    if tab not in selectors.QUEUE_TABS:
+        tab = "pending"
+    if request.method == "POST":
+        return _post(request, channel, tab)
+    author = request.GET.get("author", "").strip()[:40]
+    before = request.GET.get("after", "")
+    comments = selectors.queue(
+        channel_id=channel.pk if channel else None,
+        tab=tab,
+        author_handle=author,
+        before=int(before) if before.isdigit() else None,
+    )
+    context = {
+        "channel": channel,
+        "tab": tab,
+        "author": author,
+        "comments": comments,
+        "counts": selectors.queue_counts(channel_id=channel.pk if channel else None),
+        "reasons": selectors.report_reasons([c.pk for c in comments]) if tab == "reported" else {},
+        "more": len(comments) == selectors.QUEUE_PAGE,
+        "policy": CommentPolicy(viewer_id=request.user.pk, is_member=True, is_moderator=True),
+    }
+    return render(request, "discussion/queue.html", context)
+
+
+def _post(request: HttpRequest, channel: Channel | None, tab: str) -> HttpResponseBase:
+    actor = member_of(request)
+    # One comment's own button sends act=ACTION:ID; the bulk buttons send action and the ticked
+    # comments.
+    action, _sep, one = request.POST.get("act", "").partition(":")
+    if one.isdigit():
+        ids = [int(one)]
+    else:
+        action = request.POST.get("action", "")
+        ids = [int(pk) for pk in request.POST.getlist("comment") if pk.isdigit()][:BULK_MAX]
+    reason = " ".join(request.POST.get("reason", "").split())
+    comments = Comment.objects.filter(pk__in=ids).select_related("story__channel", "author")
+    if channel is not None:
+        comments = comments.filter(story__channel=channel)
+    done, failed = 0, []
+    for comment in comments:
+        try:
+            _act(actor, comment, action, reason)
+            done += 1
+        except (PermissionDenied, ValidationError) as error:
+            failed.append(f"{comment.number}: {' '.join(getattr(error, 'messages', [str(error)]))}")
+    if request.htmx and one.isdigit():  # type: ignore[attr-defined]
+        text = failed[0] if failed else _("Done: %(action)s.") % {"action": _(action)}
+        return HttpResponse(
+            f'<li class="queue-item queue-item--done" role="status">{escape(text)}</li>',
+            status=200 if not failed else 422,
+        )
+    if done:
+        messages.success(
+            request, ngettext("%(n)d comment done.", "%(n)d comments done.", done) % {"n": done}
+        )
+    for problem in failed:
+        messages.error(request, problem)
+    if not ids:
+        messages.error(request, _("Select the comments first."))
+    return redirect(f"{request.path}?show={tab}")

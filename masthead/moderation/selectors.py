@@ -1,0 +1,33 @@
+"""Reads behind the moderation pages."""
+
+from __future__ import annotations
+
+from django.db.models import Q, QuerySet
+
+from .models import Ban, LogEntry, WordRule
+
+# Left out of the public log: naming a shadow ban would undo it, and word lists published
+# are word lists dodged.
+PRIVATE_ACTIONS = Q(action__contains="shadow") | Q(action__endswith="word")
+
+
+def public_log(*, channel_id: int) -> QuerySet[LogEntry]:
+    return (
+        LogEntry.objects.filter(channel_id=channel_id)
+        .exclude(PRIVATE_ACTIONS)
+        .only("actor_role", "action", "target", "target_url", "reason", "created_at")
+        .order_by("-created_at", "-id")
+    )
+
+
+def word_rules(*, channel_id: int) -> QuerySet[WordRule]:
+    return WordRule.objects.filter(channel_id=channel_id).order_by("kind", "normal")
+
+
+def bans(*, channel_id: int) -> QuerySet[Ban]:
+    return (
+        Ban.objects.in_force()
+        .filter(channel_id=channel_id)
+        .select_related("user__profile")
+        .order_by("-created_at")
+    )
