@@ -13,6 +13,7 @@ urlpatterns = [
     re_path(r"^" + settings.MEDIA_URL.strip("/") + r"/(?P<path>.+)$", media, name="media"),
     path("", include("masthead.discussion.urls")),
     path("", include("masthead.moderation.urls")),
+    path("", include("masthead.channels.urls")),
     path("", include("masthead.stories.urls")),
     path("", include("masthead.ingest.urls")),
     path("", include("masthead.pages.urls")),

@@ -3,14 +3,31 @@ from __future__ import annotations
 from typing import Any
 
 from allauth.account.adapter import DefaultAccountAdapter
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.http import HttpRequest
+from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from . import services
+from .models import FOREVER
 
 
 class AccountAdapter(DefaultAccountAdapter):
-    """Sign-up makes the account and the member's profile in one transaction."""
+    """Sign-up makes the account and the member's profile in one transaction; a member under
+    a site-wide full ban is told so at log-in (after their password is checked)."""
+
+    def authenticate(self, request: HttpRequest, **credentials: Any) -> Any:
+        user = super().authenticate(request, **credentials)
+        if user is not None and user.is_login_banned():
+            until = timezone.localtime(user.login_banned_until)
+            raise ValidationError(
+                _("This account is banned from logging in until %(time)s.")
+                % {"time": f"{until:%Y-%m-%d %H:%M %Z}"}
+                if until.year < FOREVER.year
+                else _("This account is banned from logging in.")
+            )
+        return user
 
     def save_user(self, request: HttpRequest, user: Any, form: Any, commit: bool = True) -> Any:
         with transaction.atomic():

@@ -16,4 +16,6 @@ class MemberBackend(AuthenticationBackend):
             user = User._default_manager.select_related("profile").get(pk=user_id)
         except User.DoesNotExist:
             return None
+        if user.is_login_banned():
+            return None  # a site-wide full ban ends the member's sessions
         return user if self.user_can_authenticate(user) else None

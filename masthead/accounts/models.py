@@ -1,11 +1,13 @@
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any, ClassVar
 
 from django.contrib.auth.models import AbstractUser
 from django.contrib.auth.models import UserManager as DjangoUserManager
 from django.db import models
 from django.db.models.functions import Lower
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from .validators import DISPLAY_NAME_MAX_LENGTH, HANDLE_MAX_LENGTH, validate_handle
@@ -32,6 +34,9 @@ class UserManager(DjangoUserManager["User"]):
         return self.create_user(email, password, **extra)
 
 
+FOREVER = dt.datetime(9999, 1, 1, tzinfo=dt.UTC)  # a ban without an end
+
+
 class User(AbstractUser):
     """A login. What others see of a member is the Profile."""
 
@@ -42,6 +47,14 @@ class User(AbstractUser):
     holds_channel_role = models.BooleanField(default=False, editable=False)
     # Appointed by site admins: moderates the discussions of every channel.
     is_site_moderator = models.BooleanField(_("site moderator"), default=False)
+    # Kept by the moderation services from the member's site-wide full bans: until then the
+    # member cannot log in, and their sessions end. Read with the session's user, no query.
+    login_banned_until = models.DateTimeField(null=True, blank=True, editable=False)
+
+    def is_login_banned(self, now: dt.datetime | None = None) -> bool:
+        return self.login_banned_until is not None and self.login_banned_until > (
+            now or timezone.now()
+        )
 
     USERNAME_FIELD = "email"
     REQUIRED_FIELDS: ClassVar[list[str]] = []

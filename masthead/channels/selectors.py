@@ -88,3 +88,12 @@ def channels_curated_by(user: Any) -> QuerySet[Channel]:
     if user.is_staff:
         return Channel.objects.all()
     return Channel.objects.filter(roles__user=user, roles__role__in=CURATING_ROLES).distinct()
+
+
+def team(*, channel_id: int) -> QuerySet[ChannelRole]:
+    """The channel's owners, curators and moderators, with their profiles."""
+    return (
+        ChannelRole.objects.filter(channel_id=channel_id)
+        .select_related("user__profile")
+        .order_by("role", "user__profile__handle")
+    )

@@ -16,7 +16,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from masthead.accounts.models import User
+from masthead.accounts.models import FOREVER, User
 from masthead.channels.models import Channel
 from masthead.channels.selectors import moderator_role
 
@@ -220,6 +220,7 @@ def ban_create(
     )
     ban.full_clean()
     ban.save()
+    _sync_login_ban(user)
     log(
         actor=actor,
         role=role,
@@ -238,6 +239,7 @@ def ban_lift(*, actor: User, ban: Ban) -> Ban:
     if ban.lifted_at is None:
         ban.lifted_at = timezone.now()
         ban.save(update_fields=["lifted_at"])
+        _sync_login_ban(ban.user)
         log(
             actor=actor,
             role=role,
@@ -247,6 +249,19 @@ def ban_lift(*, actor: User, ban: Ban) -> Ban:
             target=_handle(ban.user),
         )
     return ban
+
+
+def _sync_login_ban(user: User) -> None:
+    """Keep ``User.login_banned_until`` equal to the end of the member's longest site-wide full
+    ban in force (FOREVER for one without an end)."""
+    ends = list(
+        Ban.objects.in_force()
+        .filter(user=user, channel__isnull=True, kind=Ban.Kind.FULL)
+        .values_list("expires_at", flat=True)
+    )
+    until = (FOREVER if None in ends else max(e for e in ends if e)) if ends else None
+    user.login_banned_until = until
+    User.objects.filter(pk=user.pk).update(login_banned_until=until)
 
 
 def _handle(user: User) -> str:

@@ -1,0 +1,11 @@
+from django.urls import re_path
+
+from . import views
+
+app_name = "channels"
+
+CHANNEL = r"^(?P<channel>[a-z0-9]+(?:-[a-z0-9]+)*)/-/"
+urlpatterns = [
+    re_path(CHANNEL + r"team/$", views.team, name="team"),
+    re_path(CHANNEL + r"team/(?P<pk>\d+)/remove/$", views.team_remove, name="team_remove"),
+]

@@ -1,0 +1,83 @@
+"""The channel's team page: its owner appoints and removes curators and moderators."""
+
+from __future__ import annotations
+
+from django import forms
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpRequest, HttpResponseBase
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_http_methods, require_POST
+
+from masthead.accounts.auth import member_of
+from masthead.accounts.models import User
+from masthead.accounts.selectors import profile_get_by_handle
+
+from . import selectors, services
+from .models import Channel, ChannelRole
+
+UNPROCESSABLE = 422
+
+
+class AppointForm(forms.Form):
+    handle = forms.CharField(label=gettext_lazy("Member's handle"), max_length=40)
+    role = forms.ChoiceField(
+        label=gettext_lazy("Role"),
+        choices=[(role, ChannelRole.Role(role).label) for role in services.APPOINTED_BY_OWNERS],
+    )
+
+
+def _owner_or_staff(user: User, channel: Channel) -> None:
+    if not (user.is_staff or ChannelRole.Role.OWNER in selectors.roles_of(user, channel.pk)):
+        raise PermissionDenied(_("Only the channel's owner manages its team."))
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def team(request: HttpRequest, channel: str) -> HttpResponseBase:
+    found = selectors.channel_get(channel)
+    actor = member_of(request)
+    _owner_or_staff(actor, found)
+    form = AppointForm(request.POST or None)
+    status = 200
+    if request.method == "POST":
+        status = UNPROCESSABLE
+        if form.is_valid():
+            try:
+                profile = profile_get_by_handle(form.cleaned_data["handle"].lstrip("@"))
+            except Http404:
+                form.add_error("handle", _("No member has this handle."))
+            else:
+                role = form.cleaned_data["role"]
+                services.role_grant(actor=actor, channel=found, user=profile.user, role=role)
+                messages.success(
+                    request,
+                    _("@%(handle)s is now a %(role)s of %(channel)s.")
+                    % {
+                        "handle": profile.handle,
+                        "role": ChannelRole.Role(role).label,
+                        "channel": found.name,
+                    },
+                )
+                return redirect("channels:team", channel=found.slug)
+    return render(
+        request,
+        "channels/team.html",
+        {"channel": found, "form": form, "roles": selectors.team(channel_id=found.pk)},
+        status=status,
+    )
+
+
+@login_required
+@require_POST
+def team_remove(request: HttpRequest, channel: str, pk: int) -> HttpResponseBase:
+    found = selectors.channel_get(channel)
+    grant = ChannelRole.objects.filter(pk=pk, channel=found).select_related("user").first()
+    if grant is None:
+        raise Http404(_("No such role."))
+    services.role_revoke(actor=member_of(request), channel=found, user=grant.user, role=grant.role)
+    messages.success(request, _("The role is removed."))
+    return redirect("channels:team", channel=found.slug)
