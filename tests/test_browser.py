@@ -176,3 +176,48 @@ def test_newcomer_signs_up_and_comments_with_javascript_disabled(
     expect(page.locator("#comment-1-2 .comment-number")).to_have_text("No. 1-2")
     expect(page.locator("#comment-count")).to_have_text("2 comments")
     context.close()
+
+
+@override_settings(EMAIL_BACKEND=CONSOLE_EMAIL)
+def test_a_new_members_first_comment_waits_and_a_moderator_approves_it(
+    page: Page, browser: Browser, live_server: Any, capsys: Any, story: Story
+) -> None:
+    from masthead.accounts.tests.factories import PASSWORD, MemberFactory
+    from masthead.channels.models import ChannelRole
+    from masthead.channels.services import role_grant
+    from masthead.moderation.models import ChannelRules
+
+    ChannelRules.objects.create(channel=story.channel, premoderation="new")
+    moderator = MemberFactory(handle="deskmod", email="deskmod@example.test")
+    role_grant(actor=None, channel=story.channel, user=moderator, role=ChannelRole.Role.MODERATOR)
+
+    sign_up(page, live_server.url, capsys, handle="firsttimer", email="first@example.test")
+    page.goto(live_server.url + story.get_absolute_url())
+    page.get_by_label("Join the discussion").fill("My very first comment, be kind.")
+    page.get_by_role("button", name="Post comment").click()
+    mine = page.locator("#comment-1-1")
+    expect(mine.locator(".moderation-flag")).to_have_text("Awaiting review")
+
+    reader = browser.new_page()
+    reader.goto(live_server.url + story.get_absolute_url())
+    expect(reader.locator("#comment-1-1")).to_have_count(0)
+
+    desk = browser.new_page()
+    desk.goto(live_server.url + "/accounts/login/")
+    desk.get_by_label("Email").fill(moderator.email)
+    desk.get_by_label("Password").fill(PASSWORD)
+    desk.get_by_role("button", name="Sign In").click()
+    desk.get_by_role("link", name="Moderation").click()
+    desk.locator("main").get_by_role("link", name=story.channel.name).click()
+    expect(desk.locator("#count-pending")).to_have_text("1")
+    item = desk.locator(".queue-item")
+    expect(item).to_contain_text("My very first comment, be kind.")
+    item.get_by_role("button", name="Approve").click()
+    expect(desk.locator(".queue-item--done")).to_have_text("No. 1-1 is approved.")
+
+    reader.reload()
+    expect(reader.locator("#comment-1-1 .comment-body")).to_have_text(
+        "My very first comment, be kind."
+    )
+    page.reload()
+    expect(page.locator("#comment-1-1 .moderation-flag")).to_have_count(0)

@@ -124,7 +124,14 @@ def _post(request: HttpRequest, channel: Channel | None, tab: str) -> HttpRespon
         except (PermissionDenied, ValidationError) as error:
             failed.append(f"{comment.number}: {' '.join(getattr(error, 'messages', [str(error)]))}")
     if request.htmx and one.isdigit():  # type: ignore[attr-defined]
-        text = failed[0] if failed else _("Done: %(action)s.") % {"action": _(action)}
+        done_text = {
+            "approve": _("%(number)s is approved."),
+            "hide": _("%(number)s is hidden."),
+            "restore": _("%(number)s is restored."),
+            "remove": _("%(number)s is removed."),
+        }.get(action, _("%(number)s: done."))
+        number = comments[0].number if comments else ""
+        text = failed[0] if failed else done_text % {"number": number}
         return HttpResponse(
             f'<li class="queue-item queue-item--done" role="status">{escape(text)}</li>',
             status=200 if not failed else 422,
