@@ -61,6 +61,7 @@ class Comment(models.Model):
     thread_locked = models.BooleanField(_("thread locked"), default=False)
     # Reports not yet dealt with; set with the first, cleared when a moderator decides.
     open_reports = models.PositiveIntegerField(default=0, editable=False)
+    reaction_count = models.PositiveIntegerField(default=0, editable=False)
     reported_at = models.DateTimeField(null=True, blank=True, editable=False)
     # The form's one-time token: a second submission of the same form returns the first comment.
     client_token = models.CharField(max_length=64, blank=True, editable=False)
@@ -133,3 +134,27 @@ class CommentReport(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_reason_display()}: {self.comment}"
+
+
+class Reaction(models.Model):
+    """A member's one reaction to a comment (the channel names it: "Respect" by default)."""
+
+    comment = models.ForeignKey(Comment, on_delete=models.CASCADE, related_name="reactions")
+    member = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="reactions"
+    )
+    # The comment's story, kept here: a member's reactions on one story are read with its page.
+    story = models.ForeignKey(Story, on_delete=models.CASCADE, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints: ClassVar = [
+            models.UniqueConstraint(fields=["comment", "member"], name="reaction_once"),
+        ]
+        indexes: ClassVar = [
+            # "Which comments of this story has this member reacted to": one index range.
+            models.Index(fields=["member", "story"], name="reaction_member_story_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.member_id} on {self.comment_id}"

@@ -47,6 +47,14 @@ class CommentPolicy:
             and not getattr(comment, "in_locked_thread", False)
         )
 
+    def can_react(self, comment: Comment) -> bool:
+        return (
+            self.is_member
+            and not self.is_author(comment)
+            and comment.status == Comment.Status.VISIBLE
+            and not comment.is_deleted
+        )
+
     def can_approve(self, comment: Comment) -> bool:
         return self.is_moderator and comment.status in {
             Comment.Status.PENDING,

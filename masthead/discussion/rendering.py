@@ -15,10 +15,13 @@ from typing import Any
 
 from django.core.cache import cache
 from django.template import engines
-from django.utils.translation import get_language
+from django.urls import reverse
+from django.utils.html import format_html
+from django.utils.translation import get_language, ngettext
 from markupsafe import Markup
 
 from masthead.core.localcache import LocalCache
+from masthead.moderation import services as moderation
 from masthead.stories.models import Story
 
 from . import selectors
@@ -43,6 +46,26 @@ class Section:
     authors: frozenset[int] = field(default_factory=frozenset)
     items: list[Item] = field(default_factory=list)
     locked_threads: frozenset[int] = field(default_factory=frozenset)
+    # thread -> (has a featured comment, reactions to its first comment): for the orders.
+    thread_keys: dict[int, tuple[bool, int]] = field(default_factory=dict)
+
+
+SORTS = ("oldest", "newest", "reacted")
+# Where a member's CSRF token goes in a section shared by all members (the reaction forms);
+# comment_section puts the member's own token in its place.
+CSRF_PLACEHOLDER = Markup(
+    '<input type="hidden" name="csrfmiddlewaretoken" value="masthead-section-csrf">'
+)
+
+
+@dataclass
+class Threads:
+    """What a story page prints of its comments: some threads, in the reader's order."""
+
+    html: Markup
+    shown: int  # threads printed, up to and including this batch
+    total: int
+    sort: str = "oldest"
 
 
 def _comment_item() -> Any:
@@ -58,35 +81,71 @@ def _item(comment: Comment, *, story: Story, policy: CommentPolicy, csrf_input: 
     )
 
 
-def _assemble(items: list[Item]) -> Markup:
-    """Threads in order, each an ``<li>`` holding the list of its comments."""
+def thread_order(keys: dict[int, tuple[bool, int]], threads: list[int], sort: str) -> list[int]:
+    """Featured threads first, then the reader's order: oldest, newest or most reacted (ties
+    oldest first). Numbers are the threads' own and never change."""
+    if sort == "newest":
+        return sorted(threads, key=lambda t: (not keys.get(t, (False, 0))[0], -t))
+    if sort == "reacted":
+        return sorted(
+            threads, key=lambda t: (not keys.get(t, (False, 0))[0], -keys.get(t, (False, 0))[1], t)
+        )
+    return sorted(threads, key=lambda t: (not keys.get(t, (False, 0))[0], t))
+
+
+def _assemble(
+    items: list[Item],
+    *,
+    keys: dict[int, tuple[bool, int]] | None = None,
+    sort: str = "oldest",
+    offset: int = 0,
+    limit: int | None = None,
+) -> Threads:
+    """Threads in order, each an ``<li>`` holding the list of its comments; from the
+    ``offset``-th, ``limit`` of them."""
+    by_thread: dict[int, list[tuple[int, str]]] = {}
+    for thread, position, html in items:
+        by_thread.setdefault(thread, []).append((position, html))
+    order = thread_order(keys or {}, list(by_thread), sort)
+    shown = order[offset:] if limit is None else order[offset : offset + limit]
     parts: list[str] = []
-    current = None
-    for thread, _position, html in sorted(items, key=lambda item: item[:2]):
-        if thread != current:
-            if current is not None:
-                parts.append("</ol></li>\n")
-            parts.append(
-                f'<li class="thread" id="thread-{thread}">'
-                f'<ol class="thread-comments" id="thread-{thread}-comments">'
-            )
-            current = thread
-        parts.append(f"<li>{html}</li>")
-    if current is not None:
+    for thread in shown:
+        parts.append(
+            f'<li class="thread" id="thread-{thread}">'
+            f'<ol class="thread-comments" id="thread-{thread}-comments">'
+        )
+        parts.extend(f"<li>{html}</li>" for _position, html in sorted(by_thread[thread]))
         parts.append("</ol></li>\n")
-    return Markup("".join(parts))  # noqa: S704 - rendered by our autoescaping templates
+    return Threads(
+        html=Markup("".join(parts)),  # noqa: S704 - rendered by our autoescaping templates
+        shown=offset + len(shown),
+        total=len(order),
+        sort=sort,
+    )
+
+
+def _keys(comments: list[Comment]) -> dict[int, tuple[bool, int]]:
+    keys: dict[int, tuple[bool, int]] = {}
+    for c in comments:
+        featured, reactions = keys.get(c.thread, (False, 0))
+        keys[c.thread] = (
+            featured or (c.featured and c.status == Comment.Status.VISIBLE),
+            c.reaction_count if c.position == 1 else reactions,
+        )
+    return keys
 
 
 def _render(
     comments: list[Comment], *, story: Story, policy: CommentPolicy, csrf_input: Any = ""
 ) -> list[Item]:
+    story.reaction_word = moderation.rules_for(story.channel_id).reaction_word  # type: ignore[attr-defined]
     return [_item(c, story=story, policy=policy, csrf_input=csrf_input) for c in comments]
 
 
 def shared_section(story: Story, *, member: bool) -> Section:
     """The section as every reader, or every member who wrote none of it, sees it."""
     role = "member" if member else "reader"
-    key = f"comments:v3:{story.public_id}:{story.revision}:{role}:{get_language()}"
+    key = f"comments:v4:{story.public_id}:{story.revision}:{role}:{get_language()}"
     section: Section | None = _local.get(key)
     if section is not None:
         return section
@@ -98,36 +157,115 @@ def shared_section(story: Story, *, member: bool) -> Section:
         everyone = selectors.comment_list_for_story(story=story)
         private = {Comment.Status.PENDING, Comment.Status.SHADOW}
         shown = [c for c in everyone if c.status not in private]
-        items = _render(shown, story=story, policy=policy)
+        items = _render(shown, story=story, policy=policy, csrf_input=CSRF_PLACEHOLDER)
+        keys = _keys(shown)
         section = Section(
-            html=_assemble(items),
+            html=_assemble(items, keys=keys).html,
             items=items,
             authors=frozenset(c.author_id for c in everyone if c.author_id),
             locked_threads=frozenset(
                 c.thread for c in everyone if c.position == 1 and c.thread_locked
             ),
+            thread_keys=keys,
         )
         cache.set(key, section, FRAGMENT_SECONDS)
     _local.set(key, section, FRAGMENT_SECONDS)
     return section
 
 
-def comment_section(*, story: Story, policy: CommentPolicy, csrf_input: Any = "") -> Markup:
-    """The comment threads of ``story`` as the viewer behind ``policy`` sees them."""
+def comment_section(
+    *,
+    story: Story,
+    policy: CommentPolicy,
+    csrf_input: Any = "",
+    sort: str = "oldest",
+    offset: int = 0,
+    limit: int | None = None,
+) -> Threads:
+    """The comment threads of ``story`` as the viewer behind ``policy`` sees them: featured
+    threads first, then in ``sort`` order; ``limit`` threads from the ``offset``-th, and a
+    "Load more" item after them when more remain."""
+    sort = sort if sort in SORTS else "oldest"
     if policy.is_moderator:
         everyone = selectors.comment_list_for_story(story=story)
-        return _assemble(_render(everyone, story=story, policy=policy, csrf_input=csrf_input))
-    shared = shared_section(story, member=policy.is_member)
-    if not policy.is_member or policy.viewer_id not in shared.authors:
-        return shared.html
-    own = {
-        (c.thread, c.position): _item(c, story=story, policy=policy, csrf_input=csrf_input)
-        for c in selectors.comment_list_own(
-            story=story, author_id=policy.viewer_id, locked_threads=shared.locked_threads
+        items = _render(everyone, story=story, policy=policy, csrf_input=csrf_input)
+        return _more(
+            story,
+            _pressed(
+                _assemble(items, keys=_keys(everyone), sort=sort, offset=offset, limit=limit),
+                story,
+                policy,
+            ),
+            limit,
         )
-    }
-    merged = {
-        (thread, position): (thread, position, html) for thread, position, html in shared.items
-    }
-    merged.update(own)
-    return _assemble(list(merged.values()))
+    shared = shared_section(story, member=policy.is_member)
+    if not policy.is_member:
+        count = len(shared.thread_keys)
+        if sort == "oldest" and offset == 0 and (limit is None or limit >= count):
+            return Threads(shared.html, count, count)
+        return _more(
+            story,
+            _assemble(shared.items, keys=shared.thread_keys, sort=sort, offset=offset, limit=limit),
+            limit,
+        )
+    items = shared.items
+    if policy.viewer_id in shared.authors:
+        own = {
+            (c.thread, c.position): _item(c, story=story, policy=policy, csrf_input=csrf_input)
+            for c in selectors.comment_list_own(
+                story=story, author_id=policy.viewer_id, locked_threads=shared.locked_threads
+            )
+        }
+        merged = {(thread, position): (thread, position, html) for thread, position, html in items}
+        merged.update((key, (*key, html[2])) for key, html in own.items())
+        items = list(merged.values())
+    threads = _assemble(items, keys=shared.thread_keys, sort=sort, offset=offset, limit=limit)
+    threads.html = Markup(  # noqa: S704 - our own markup and the member's CSRF token
+        threads.html.replace(CSRF_PLACEHOLDER, str(csrf_input))
+    )
+    return _more(story, _pressed(threads, story, policy), limit)
+
+
+def _more(story: Story, threads: Threads, limit: int | None) -> Threads:
+    """A "Load more" item closing the list when threads remain: a link to the page with more
+    of them, which htmx turns into the next batch swapped in its place."""
+    if limit is None or threads.shown >= threads.total:
+        return threads
+    fragment = reverse("discussion:threads", kwargs={"public_id": story.public_key})
+    query = f"sort={threads.sort}&offset={threads.shown}&limit={limit}"
+    link = format_html(
+        '<li class="load-more" id="load-more"><a href="{}?sort={}&amp;threads={}#threads" '
+        'data-hx-get="{}?{}" data-hx-target="#load-more" data-hx-swap="outerHTML">{}</a></li>',
+        story.get_absolute_url(),
+        threads.sort,
+        threads.shown + limit,
+        fragment,
+        Markup(query.replace("&", "&amp;")),  # noqa: S704 - built from an int and a known sort
+        ngettext(
+            "Load more (%(count)d thread left)",
+            "Load more (%(count)d threads left)",
+            threads.total - threads.shown,
+        )
+        % {"count": threads.total - threads.shown},
+    )
+    threads.html = Markup(threads.html + link)  # noqa: S704 - both escaped above
+    return threads
+
+
+def _pressed(threads: Threads, story: Story, policy: CommentPolicy) -> Threads:
+    """The member's own reactions shown pressed (one indexed query)."""
+    if policy.viewer_id is None:
+        return threads
+    key = selectors.reacted_key(story_id=story.pk, member_id=policy.viewer_id)
+    reacted: list[int] | None = cache.get(key)
+    if reacted is None:  # the cache answers faster than the database, and most pages ask
+        reacted = selectors.reacted_comment_ids(story=story, member_id=policy.viewer_id)
+        cache.set(key, reacted, FRAGMENT_SECONDS)
+    html = str(threads.html)
+    for comment_id in reacted:
+        html = html.replace(
+            f'aria-pressed="false" data-reaction="{comment_id}"',
+            f'aria-pressed="true" data-reaction="{comment_id}"',
+        )
+    threads.html = Markup(html)  # noqa: S704 - attributes of our own markup
+    return threads

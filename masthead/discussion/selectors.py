@@ -22,6 +22,7 @@ DISPLAY_FIELDS = (
     "created_at",
     "edited_at",
     "deleted_at",
+    "reaction_count",
     "removed_reason",
     "held_reason",
     "featured",
@@ -176,3 +177,21 @@ def report_reasons(comment_ids: list[int]) -> dict[int, list[tuple[str, str]]]:
         label = str(CommentReport.Reason(reason).label)
         reasons.setdefault(comment_id, []).append((label, note))
     return reasons
+
+
+def reacted_key(*, story_id: int, member_id: int) -> str:
+    """The cache key of a member's reactions on a story (discussion.services drops it)."""
+    return f"reacted:v1:{story_id}:{member_id}"
+
+
+def reacted_comment_ids(*, story: Story, member_id: int | None) -> list[int]:
+    """The comments of ``story`` the member has reacted to."""
+    if member_id is None:
+        return []
+    from .models import Reaction
+
+    return list(
+        Reaction.objects.filter(member_id=member_id, story=story).values_list(
+            "comment_id", flat=True
+        )
+    )

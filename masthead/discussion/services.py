@@ -13,6 +13,7 @@ import unicodedata
 import zoneinfo
 from typing import Any
 
+from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, connection, transaction
 from django.db.models import F, Field, Model, Value
@@ -26,8 +27,9 @@ from masthead.core.sanitize import render_comment_markdown
 from masthead.moderation import services as moderation
 from masthead.stories.models import Story
 
-from .models import COMMENT_EDIT_WINDOW, COMMENT_MAX_LENGTH, Comment, CommentReport
+from .models import COMMENT_EDIT_WINDOW, COMMENT_MAX_LENGTH, Comment, CommentReport, Reaction
 from .permissions import CommentPolicy
+from .selectors import reacted_key
 
 CLIENT_TOKEN_MAX_LENGTH = 64
 
@@ -128,6 +130,11 @@ def comments_close_at(story: Story) -> dt.datetime | None:
     if days and story.published_at is not None:
         return story.published_at + dt.timedelta(days=days)
     return None
+
+
+def comments_closed(story: Story) -> bool:
+    closes = comments_close_at(story)
+    return not story.comments_open or (closes is not None and closes <= timezone.now())
 
 
 def check_can_comment(actor: User, story: Story) -> None:
@@ -464,3 +471,36 @@ def comment_report(*, actor: User, comment: Comment, reason: str, note: str = ""
             reported_at=Coalesce(F("reported_at"), Value(timezone.now())),
         )
     return report
+
+
+@transaction.atomic
+def reaction_toggle(*, actor: User, comment: Comment) -> tuple[bool, int]:
+    """The member reacts to a comment, or takes their reaction back. Returns (reacted, count).
+
+    One reaction per member per comment (a unique constraint backs it); the count on the
+    comment moves in the same statement-level increment, so concurrent reactions all count.
+    """
+    if not actor.is_authenticated or not actor.is_active:
+        raise PermissionDenied(_("Log in to react."))
+    if comment.author_id == actor.pk:
+        raise ValidationError(_("You cannot react to your own comment."), code="own")
+    if comment.status != Comment.Status.VISIBLE or comment.is_deleted:
+        raise ValidationError(_("This comment takes no reactions."), code="status")
+    moderation.check_can_write(actor, comment.story.channel_id)
+    removed, _kinds = Reaction.objects.filter(comment=comment, member=actor).delete()
+    if removed:
+        delta, reacted = -1, False
+    else:
+        try:
+            with transaction.atomic():
+                Reaction.objects.create(comment=comment, member=actor, story_id=comment.story_id)
+        except IntegrityError:  # the same member's other request got there first
+            return True, Comment.objects.get(pk=comment.pk).reaction_count
+        delta, reacted = 1, True
+    Comment.objects.filter(pk=comment.pk).update(reaction_count=F("reaction_count") + delta)
+    count = Comment.objects.values_list("reaction_count", flat=True).get(pk=comment.pk)
+    key = reacted_key(story_id=comment.story_id, member_id=actor.pk)
+    cache.delete(key)  # now, and again after commit (a page read in between cached the old)
+    transaction.on_commit(lambda: cache.delete(key))
+    _story_changed(comment.story)
+    return reacted, count

@@ -19,6 +19,12 @@ urlpatterns = [
         for action in views.MODERATION_ACTIONS
     ),
     path("comments/<int:pk>/remove/", views.comment_remove, name="remove"),
+    path("comments/<int:pk>/react/", views.comment_react, name="react"),
+    re_path(
+        rf"^stories/(?P<public_id>{PUBLIC_ID_PATTERN})/threads/$",
+        views.story_threads,
+        name="threads",
+    ),
     path("comments/<int:pk>/report/", views.comment_report, name="report"),
     re_path(
         r"^(?P<channel>[a-z0-9]+(?:-[a-z0-9]+)*)/-/moderation/$",

@@ -11,12 +11,16 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase
+from django.middleware.csrf import get_token
 from django.shortcuts import redirect, render
+from django.template.backends.utils import csrf_input_lazy
+from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from masthead.accounts.auth import member_of
+from masthead.core import ratelimit
 from masthead.core.forms import UNPROCESSABLE, submit
 from masthead.moderation import services as moderation
 from masthead.stories.models import Story
@@ -26,6 +30,7 @@ from . import selectors, services
 from .forms import CommentEditForm, CommentForm, RemoveForm, ReportForm
 from .models import Comment
 from .permissions import CommentPolicy
+from .rendering import comment_section
 
 
 def _story_or_404(public_id: str) -> Story:
@@ -292,3 +297,72 @@ def comment_report(request: HttpRequest, pk: int) -> HttpResponseBase:
     return render(
         request, template, {"comment": comment, "story": comment.story, "form": form}, status=status
     )
+
+
+@require_POST
+@login_required
+def comment_react(request: HttpRequest, pk: int) -> HttpResponseBase:
+    """React to a comment, or take the reaction back; htmx swaps the button."""
+    comment = selectors.comment_get(pk)
+    try:
+        ratelimit.check("reaction", request=request, user_id=request.user.pk)
+        reacted, count = services.reaction_toggle(actor=member_of(request), comment=comment)
+    except ratelimit.RateLimited as limited:
+        return _refused(
+            request, comment, str(limited), 429, {"Retry-After": str(limited.retry_after)}
+        )
+    except ValidationError as error:
+        return _refused(request, comment, " ".join(error.messages), UNPROCESSABLE, {})
+    if not request.htmx:  # type: ignore[attr-defined]
+        return _back_to(comment)
+    word = moderation.rules_for(comment.story.channel_id).reaction_word
+    action = reverse("discussion:react", kwargs={"pk": comment.pk})
+    return HttpResponse(
+        format_html(
+            '<form class="inline-form" method="post" action="{action}" data-hx-post="{action}" '
+            'data-hx-target="this" data-hx-swap="outerHTML">'
+            '<input type="hidden" name="csrfmiddlewaretoken" value="{token}">'
+            '<button type="submit" class="link-button reaction" aria-pressed="{pressed}" '
+            'data-reaction="{pk}">{word} <span class="reaction-number">{count}</span></button>'
+            "</form>",
+            action=action,
+            token=get_token(request),
+            pressed="true" if reacted else "false",
+            pk=comment.pk,
+            word=word,
+            count=count,
+        )
+    )
+
+
+def _refused(
+    request: HttpRequest, comment: Comment, message: str, status: int, headers: dict[str, str]
+) -> HttpResponseBase:
+    if request.htmx:  # type: ignore[attr-defined]
+        return HttpResponse(
+            format_html('<p class="notice" role="alert">{}</p>', message),
+            status=status,
+            headers=headers,
+        )
+    messages.error(request, message)
+    return _back_to(comment)
+
+
+@require_GET
+def story_threads(request: HttpRequest, public_id: str) -> HttpResponse:
+    """The next batch of a story's threads, for "Load more" (htmx)."""
+    story = _story_or_404(public_id)
+    viewer = request.user
+    policy = CommentPolicy.for_viewer(viewer, story.channel_id)
+    offset = request.GET.get("offset", "0")
+    limit = request.GET.get("limit", "")
+    per_page = moderation.rules_for(story.channel_id).threads_per_page
+    threads = comment_section(
+        story=story,
+        policy=policy,
+        csrf_input=csrf_input_lazy(request),
+        sort=request.GET.get("sort", "oldest"),
+        offset=int(offset) if offset.isdigit() else 0,
+        limit=min(int(limit), per_page * 4) if limit.isdigit() and int(limit) else per_page,
+    )
+    return HttpResponse(threads.html)

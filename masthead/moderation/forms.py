@@ -18,6 +18,8 @@ class RulesForm(forms.ModelForm):
             "score_queue_at",
             "score_refuse_at",
             "close_after_days",
+            "reaction_word",
+            "threads_per_page",
         )
         widgets = {"premoderation": forms.RadioSelect}
 

@@ -18,6 +18,8 @@ from django.utils.translation import gettext_lazy as _
 from masthead.channels.models import Channel
 
 DEFAULT_NEW_MEMBER_APPROVALS = 2
+DEFAULT_REACTION_WORD = "Respect"
+DEFAULT_THREADS_PER_PAGE = 50
 
 
 class ChannelRules(models.Model):
@@ -45,6 +47,12 @@ class ChannelRules(models.Model):
     score_refuse_at = models.FloatField(_("score at which a comment is refused"), default=0.9)
     close_after_days = models.PositiveSmallIntegerField(
         _("close comments this many days after publication"), null=True, blank=True
+    )
+    reaction_word = models.CharField(
+        _("the word for a reaction"), max_length=24, default=DEFAULT_REACTION_WORD
+    )
+    threads_per_page = models.PositiveSmallIntegerField(
+        _("threads shown before “Load more”"), default=DEFAULT_THREADS_PER_PAGE
     )
 
     def __str__(self) -> str:

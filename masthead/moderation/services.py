@@ -10,6 +10,7 @@ import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass
 
+from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Q
@@ -71,9 +72,22 @@ def require_moderator(actor: User, channel: Channel | None) -> str:
 # --- rules -----------------------------------------------------------------------------------
 
 
+RULES_CACHE_SECONDS = 300
+
+
+def _rules_key(channel_id: int) -> str:
+    return f"moderation:rules:v1:{channel_id}"
+
+
 def rules_for(channel_id: int) -> ChannelRules:
-    found = ChannelRules.objects.filter(channel_id=channel_id).first()
-    return found if found is not None else ChannelRules(channel_id=channel_id)
+    """The channel's rules (defaults when it set none), kept in the cache: every comment posted
+    and every comment section rendered asks."""
+    found: ChannelRules | None = cache.get(_rules_key(channel_id))
+    if found is None:
+        found = ChannelRules.objects.filter(channel_id=channel_id).first()
+        found = found if found is not None else ChannelRules(channel_id=channel_id)
+        cache.set(_rules_key(channel_id), found, RULES_CACHE_SECONDS)
+    return found
 
 
 @transaction.atomic
@@ -84,6 +98,10 @@ def rules_update(*, actor: User, channel: Channel, **values: object) -> ChannelR
         setattr(rules, name, value)
     rules.full_clean()
     rules.save()
+    # Dropped now for this process's next read, and again after commit for everyone's (a read
+    # in between may have cached the old rules).
+    cache.delete(_rules_key(channel.pk))
+    transaction.on_commit(lambda: cache.delete(_rules_key(channel.pk)))
     log(actor=actor, role=role, channel=channel, action="rules", target=channel.name)
     return rules
 

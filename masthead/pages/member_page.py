@@ -34,6 +34,8 @@ from masthead.core.localcache import LocalCache
 from masthead.discussion.forms import CommentForm, new_client_token
 from masthead.discussion.permissions import CommentPolicy
 from masthead.discussion.rendering import NOBODY, comment_section, shared_section
+from masthead.discussion.services import comments_closed
+from masthead.moderation import services as moderation
 from masthead.stories import selectors as story_selectors
 from masthead.stories.models import Story
 
@@ -51,7 +53,21 @@ PAGE_SECONDS = 600  # what no revision covers (the navigation, display names) sh
 _local = LocalCache(max_entries=64)
 
 
-def member_story_page(request: HttpRequest, story: Story, *, viewer_id: int) -> HttpResponse:
+def thread_request(request: HttpRequest, story: Story) -> dict[str, Any]:
+    """The reader's order (``?sort=``) and how many threads to show (the channel's page size,
+    or ``?threads=`` after "Load more" without JavaScript)."""
+    per_page = moderation.rules_for(story.channel_id).threads_per_page
+    wanted = request.GET.get("threads", "")
+    limit = min(int(wanted), MAX_THREADS_SHOWN) if wanted.isdigit() else per_page
+    return {"sort": request.GET.get("sort", "oldest"), "limit": max(limit, per_page)}
+
+
+MAX_THREADS_SHOWN = 5000  # ?threads= beyond this is a crawler's idea, not a reader's
+
+
+def member_story_page(
+    request: HttpRequest, story: Story, *, viewer_id: int, order: dict[str, Any]
+) -> HttpResponse:
     """The story page for a member who is not its channel's curator. Messages waiting for
     them come with the header."""
     key = f"page:member:v2:{story.public_id}:{story.revision}:{get_language()}:{request.get_host()}"
@@ -63,12 +79,15 @@ def member_story_page(request: HttpRequest, story: Story, *, viewer_id: int) -> 
             cache.set(key, pieces, PAGE_SECONDS)
         _local.set(key, pieces, PAGE_SECONDS)
     policy = CommentPolicy(viewer_id=viewer_id, is_member=True, is_moderator=False)
+    csrf_hole_filling = format_html(
+        '<input type="hidden" name="csrfmiddlewaretoken" value="{}">', get_token(request)
+    )
     fillings = {
         HEADER_HOLE: get_template("_header.html", using="jinja2").render({}, request),
-        THREADS_HOLE: comment_section(story=story, policy=policy),
-        CSRF_HOLE: format_html(
-            '<input type="hidden" name="csrfmiddlewaretoken" value="{}">', get_token(request)
-        ),
+        THREADS_HOLE: comment_section(
+            story=story, policy=policy, csrf_input=csrf_hole_filling, **order
+        ).html,
+        CSRF_HOLE: csrf_hole_filling,
         CLIENT_TOKEN_ATTRIBUTE: f'name="client_token" value="{new_client_token()}"',
     }
     return HttpResponse("".join(fillings.get(piece, piece) for piece in pieces))
@@ -89,6 +108,7 @@ def _render_with_holes(request: HttpRequest, story: Story) -> str:
         "no_comments": not shared_section(story, member=True).html,
         "policy": CommentPolicy(viewer_id=NOBODY, is_member=True, is_moderator=False),
         "can_curate": False,
+        "comments_closed": comments_closed(story),
         "more_stories": story_selectors.story_list_more(story=story),
         "form": CommentForm(initial={"client_token": CLIENT_TOKEN_HOLE}),
         "csrf_input": Markup(CSRF_HOLE),  # noqa: S704 - a constant

@@ -12,10 +12,11 @@ from masthead.discussion.forms import CommentForm
 from masthead.discussion.permissions import CommentPolicy
 from masthead.discussion.rendering import comment_section
 from masthead.discussion.selectors import comment_list_by_author
+from masthead.discussion.services import comments_closed
 from masthead.stories import selectors as story_selectors
 from masthead.stories.models import Story
 
-from .member_page import member_story_page
+from .member_page import member_story_page, thread_request
 
 GONE = 410
 
@@ -72,8 +73,9 @@ def story(
         query = request.META.get("QUERY_STRING")
         return redirect(canonical + (f"?{query}" if query else ""), permanent=True)
     moderator = curator or channel_selectors.can_moderate(request.user, found.channel_id)
+    order = thread_request(request, found)
     if request.user.is_authenticated and not moderator:
-        return member_story_page(request, found, viewer_id=request.user.pk)
+        return member_story_page(request, found, viewer_id=request.user.pk, order=order)
     policy = CommentPolicy(
         viewer_id=request.user.pk if request.user.is_authenticated else None,
         is_member=request.user.is_authenticated and request.user.is_active,
@@ -85,8 +87,10 @@ def story(
         {
             "story": found,
             "threads_html": comment_section(
-                story=found, policy=policy, csrf_input=csrf_input_lazy(request)
-            ),
+                story=found, policy=policy, csrf_input=csrf_input_lazy(request), **order
+            ).html,
+            "sort": order["sort"],
+            "comments_closed": comments_closed(found),
             "policy": policy,
             "can_curate": curator,
             "more_stories": story_selectors.story_list_more(story=found),

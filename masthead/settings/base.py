@@ -202,6 +202,8 @@ MASTHEAD_RATE_LIMITS = {
     "story:member": "60/3600",
     "story:ip": "120/3600",
     "profile:member": "20/3600",
+    "reaction:member": "120/3600",
+    "reaction:ip": "600/3600",
     "profile:ip": "60/3600",
 }
 MASTHEAD_RATE_LIMITS.update(

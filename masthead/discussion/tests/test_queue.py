@@ -178,6 +178,8 @@ def test_the_rules_page(
             "rules-score_queue_at": "0.5",
             "rules-score_refuse_at": "0.9",
             "rules-close_after_days": "",
+            "rules-reaction_word": "Respect",
+            "rules-threads_per_page": "50",
         },
     )
     assert answer.status_code == 302
