@@ -15,6 +15,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from masthead.accounts.auth import member_of
 from masthead.accounts.models import User
 from masthead.accounts.selectors import profile_get_by_handle
+from masthead.core import ratelimit
 
 from . import selectors, services
 from .models import Channel, ChannelRole
@@ -37,6 +38,7 @@ def _owner_or_staff(user: User, channel: Channel) -> None:
 
 @login_required
 @require_http_methods(["GET", "POST"])
+@ratelimit.limited("moderation")
 def team(request: HttpRequest, channel: str) -> HttpResponseBase:
     found = selectors.channel_get(channel)
     actor = member_of(request)
@@ -73,6 +75,7 @@ def team(request: HttpRequest, channel: str) -> HttpResponseBase:
 
 @login_required
 @require_POST
+@ratelimit.limited("moderation")
 def team_remove(request: HttpRequest, channel: str, pk: int) -> HttpResponseBase:
     found = selectors.channel_get(channel)
     grant = ChannelRole.objects.filter(pk=pk, channel=found).select_related("user").first()

@@ -8,12 +8,19 @@ from __future__ import annotations
 
 import math
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
+from functools import wraps
+from typing import Any, TypeVar
 
 from django.conf import settings
 from django.core.cache import cache
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse, HttpResponseBase
+from django.shortcuts import render
+from django.utils.html import format_html
 from django.utils.translation import gettext as _
+
+View = TypeVar("View", bound=Callable[..., HttpResponseBase])
 
 
 @dataclass(frozen=True)
@@ -88,3 +95,37 @@ def check(scope: str, *, request: HttpRequest, user_id: int | None = None) -> No
         if count > rate.limit:
             window_end = (math.floor(now / rate.period) + 1) * rate.period
             raise RateLimited(math.ceil(window_end - now))
+
+
+def limited(scope: str) -> Callable[[View], View]:
+    """Count every POST to the view under ``scope``; past the limit, answer 429 with
+    Retry-After and the message, as a fragment for htmx or in a page."""
+
+    def decorate(view: View) -> View:
+        @wraps(view)
+        def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
+            if request.method == "POST":
+                user = getattr(request, "user", None)
+                try:
+                    check(scope, request=request, user_id=user.pk if user else None)
+                except RateLimited as error:
+                    headers = {"Retry-After": str(error.retry_after)}
+                    if request.headers.get("HX-Request"):
+                        return HttpResponse(
+                            format_html('<p class="notice" role="alert">{}</p>', error),
+                            status=429,
+                            headers=headers,
+                        )
+                    response = render(
+                        request,
+                        "core/too_often.html",
+                        {"message": str(error)},
+                        status=429,
+                    )
+                    response["Retry-After"] = headers["Retry-After"]
+                    return response
+            return view(request, *args, **kwargs)
+
+        return wrapped  # type: ignore[return-value]
+
+    return decorate

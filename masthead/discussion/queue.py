@@ -23,6 +23,7 @@ from django.views.decorators.http import require_http_methods
 from masthead.accounts.auth import member_of
 from masthead.channels.models import Channel
 from masthead.channels.selectors import channel_get, channels_moderated_by
+from masthead.core import ratelimit
 from masthead.moderation import services as moderation
 
 from . import selectors, services
@@ -47,6 +48,7 @@ def _act(actor: Any, comment: Comment, action: str, reason: str) -> None:
 
 @login_required
 @require_http_methods(["GET", "POST"])
+@ratelimit.limited("moderation")
 def channel_queue(request: HttpRequest, channel: str) -> HttpResponseBase:
     found = channel_get(channel)
     moderation.require_moderator(member_of(request), found)
@@ -55,6 +57,7 @@ def channel_queue(request: HttpRequest, channel: str) -> HttpResponseBase:
 
 @login_required
 @require_http_methods(["GET", "POST"])
+@ratelimit.limited("moderation")
 def site_queue(request: HttpRequest) -> HttpResponseBase:
     """The whole site's queue for site moderators; for a channel's moderators, their channels
     with what waits in each."""

@@ -198,6 +198,7 @@ def comment_edit(request: HttpRequest, pk: int) -> HttpResponseBase:
 
 @login_required
 @require_http_methods(["GET", "POST"])
+@ratelimit.limited("comment")
 def comment_delete(request: HttpRequest, pk: int) -> HttpResponseBase:
     comment = selectors.comment_get(pk)
     if request.method == "POST":
@@ -226,6 +227,7 @@ MODERATION_ACTIONS: dict[str, Callable[..., Any]] = {
 
 @require_POST
 @login_required
+@ratelimit.limited("moderation")
 def comment_moderate(request: HttpRequest, pk: int, action: str) -> HttpResponseBase:
     comment = selectors.comment_get(pk)
     try:
@@ -240,6 +242,7 @@ def comment_moderate(request: HttpRequest, pk: int, action: str) -> HttpResponse
 
 @login_required
 @require_http_methods(["GET", "POST"])
+@ratelimit.limited("moderation")
 def comment_remove(request: HttpRequest, pk: int) -> HttpResponseBase:
     """Remove a comment, with the reason readers will see in its place."""
     comment = selectors.comment_get(pk)

@@ -17,6 +17,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from masthead.accounts.auth import member_of
 from masthead.accounts.selectors import profile_get_by_handle
 from masthead.channels.selectors import channel_get
+from masthead.core import ratelimit
 from masthead.core.forms import UNPROCESSABLE
 
 from . import selectors, services
@@ -37,6 +38,7 @@ def log(request: HttpRequest, channel: str) -> HttpResponse:
 
 @login_required
 @require_http_methods(["GET", "POST"])
+@ratelimit.limited("moderation")
 def rules(request: HttpRequest, channel: str) -> HttpResponseBase:
     found = channel_get(channel)
     actor = member_of(request)
@@ -84,6 +86,7 @@ def _rules_page(
 
 @login_required
 @require_POST
+@ratelimit.limited("moderation")
 def word_add(request: HttpRequest, channel: str) -> HttpResponseBase:
     found = channel_get(channel)
     form = WordRuleForm(request.POST, prefix="word")
@@ -101,6 +104,7 @@ def word_add(request: HttpRequest, channel: str) -> HttpResponseBase:
 
 @login_required
 @require_POST
+@ratelimit.limited("moderation")
 def word_remove(request: HttpRequest, channel: str, pk: int) -> HttpResponseBase:
     found = channel_get(channel)
     rule = get_object_or_404(WordRule, pk=pk, channel=found)
@@ -111,6 +115,7 @@ def word_remove(request: HttpRequest, channel: str, pk: int) -> HttpResponseBase
 
 @login_required
 @require_POST
+@ratelimit.limited("moderation")
 def ban_add(request: HttpRequest, channel: str) -> HttpResponseBase:
     found = channel_get(channel)
     actor = member_of(request)
@@ -143,6 +148,7 @@ def ban_add(request: HttpRequest, channel: str) -> HttpResponseBase:
 
 @login_required
 @require_POST
+@ratelimit.limited("moderation")
 def ban_lift(request: HttpRequest, channel: str, pk: int) -> HttpResponseBase:
     found = channel_get(channel)
     ban = get_object_or_404(Ban, pk=pk, channel=found)

@@ -127,3 +127,30 @@ def test_load_more_with_and_without_javascript(story: Story, member: Any, client
     assert len(numbers_in_order(everything)) == 5
     no_js = client.get(more["href"]).content
     assert numbers_in_order(no_js) == ["No. 1-1", "No. 2-1", "No. 3-1", "No. 4-1"]
+
+
+@pytest.mark.django_db
+def test_reactions_and_moderation_writes_are_rate_limited(
+    story: Story, member: Any, other_member: Any, curator_client: Client, settings: Any
+) -> None:
+    settings.MASTHEAD_RATE_LIMITS = {
+        **settings.MASTHEAD_RATE_LIMITS,
+        "reaction:member": "2/60",
+        "moderation:member": "2/60",
+    }
+    comment, _ = services.comment_create(actor=member, story=story, body="Hmm")
+    reader = Client()
+    reader.force_login(other_member)
+    react = reverse("discussion:react", kwargs={"pk": comment.pk})
+    assert reader.post(react, **HTMX).status_code == 200
+    assert reader.post(react, **HTMX).status_code == 200
+    refused = reader.post(react, **HTMX)
+    assert refused.status_code == 429 and int(refused["Retry-After"]) > 0
+    assert "Try again in" in refused.content.decode()
+    hide = reverse("discussion:hide", kwargs={"pk": comment.pk})
+    restore = reverse("discussion:restore", kwargs={"pk": comment.pk})
+    assert curator_client.post(hide).status_code == 302
+    assert curator_client.post(restore).status_code == 302
+    page = curator_client.post(hide)
+    assert page.status_code == 429 and "Try again in" in page.content.decode()
+    assert Comment.objects.get(pk=comment.pk).status == "visible"  # nothing changed
