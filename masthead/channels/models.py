@@ -75,3 +75,21 @@ class ChannelRole(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} is {self.role} of {self.channel}"
+
+
+class Follow(models.Model):
+    """A member follows a channel: its new stories come to their home page."""
+
+    channel = models.ForeignKey(Channel, on_delete=models.CASCADE, related_name="follows")
+    member = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="follows"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        constraints: ClassVar = [
+            models.UniqueConstraint(fields=["member", "channel"], name="follow_once"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.member_id} follows {self.channel_id}"

@@ -7,7 +7,7 @@ from typing import Any
 from django.db.models import QuerySet
 from django.shortcuts import get_object_or_404
 
-from .models import Channel, ChannelRole, Section
+from .models import Channel, ChannelRole, Follow, Section
 
 CURATING_ROLES = (ChannelRole.Role.OWNER, ChannelRole.Role.CURATOR)
 MODERATING_ROLES = (*CURATING_ROLES, ChannelRole.Role.MODERATOR)
@@ -97,3 +97,13 @@ def team(*, channel_id: int) -> QuerySet[ChannelRole]:
         .select_related("user__profile")
         .order_by("role", "user__profile__handle")
     )
+
+
+def follows(user: Any, channel_id: int) -> bool:
+    if not getattr(user, "is_authenticated", False):
+        return False
+    return Follow.objects.filter(member=user, channel_id=channel_id).exists()
+
+
+def followed_channel_ids(user: Any) -> list[int]:
+    return list(Follow.objects.filter(member=user).values_list("channel_id", flat=True))

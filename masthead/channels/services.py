@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 from masthead.accounts.models import User
 
 from .context_processors import NAV_CACHE_KEY
-from .models import Channel, ChannelRole, Section
+from .models import Channel, ChannelRole, Follow, Section
 
 
 def _require_admin(actor: User | None) -> None:
@@ -97,3 +97,14 @@ def role_flag_sync(*, user: User) -> None:
     if user.holds_channel_role != holds:
         user.holds_channel_role = holds
         User.objects.filter(pk=user.pk).update(holds_channel_role=holds)
+
+
+def follow_set(*, actor: User, channel: Channel, following: bool) -> bool:
+    """Follow the channel, or stop; returns whether the member follows it now."""
+    if not actor.is_authenticated or not actor.is_active:
+        raise PermissionDenied(_("Log in to follow a channel."))
+    if following:
+        Follow.objects.get_or_create(member=actor, channel=channel)
+    else:
+        Follow.objects.filter(member=actor, channel=channel).delete()
+    return following

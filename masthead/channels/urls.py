@@ -7,5 +7,6 @@ app_name = "channels"
 CHANNEL = r"^(?P<channel>[a-z0-9]+(?:-[a-z0-9]+)*)/-/"
 urlpatterns = [
     re_path(CHANNEL + r"team/$", views.team, name="team"),
+    re_path(CHANNEL + r"follow/$", views.follow, name="follow"),
     re_path(CHANNEL + r"team/(?P<pk>\d+)/remove/$", views.team_remove, name="team_remove"),
 ]

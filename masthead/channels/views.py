@@ -84,3 +84,21 @@ def team_remove(request: HttpRequest, channel: str, pk: int) -> HttpResponseBase
     services.role_revoke(actor=member_of(request), channel=found, user=grant.user, role=grant.role)
     messages.success(request, _("The role is removed."))
     return redirect("channels:team", channel=found.slug)
+
+
+@login_required
+@require_POST
+@ratelimit.limited("follow")
+def follow(request: HttpRequest, channel: str) -> HttpResponseBase:
+    found = selectors.channel_get(channel)
+    following = services.follow_set(
+        actor=member_of(request), channel=found, following=request.POST.get("follow") == "1"
+    )
+    if request.headers.get("HX-Request"):
+        return render(request, "channels/_follow.html", {"channel": found, "following": following})
+    messages.success(
+        request,
+        (_("You follow %(channel)s.") if following else _("You no longer follow %(channel)s."))
+        % {"channel": found.name},
+    )
+    return redirect(found.get_absolute_url())

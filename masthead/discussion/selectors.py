@@ -195,3 +195,21 @@ def reacted_comment_ids(*, story: Story, member_id: int | None) -> list[int]:
             "comment_id", flat=True
         )
     )
+
+
+REPLIES_SHOWN = 20
+
+
+def replies_to(*, member_id: int, limit: int = REPLIES_SHOWN) -> list[Comment]:
+    """The newest visible replies others wrote to the member's comments, on live stories."""
+    return list(
+        Comment.objects.filter(
+            parent__author_id=member_id,
+            status=Comment.Status.VISIBLE,
+            deleted_at__isnull=True,
+            story__in=Story.objects.published(),
+        )
+        .exclude(author_id=member_id)
+        .select_related("author__profile", "story__channel", "story__section", "parent")
+        .order_by("-created_at")[:limit]
+    )

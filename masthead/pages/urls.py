@@ -9,6 +9,7 @@ app_name = "pages"
 SLUG = r"[a-z0-9]+(?:-[a-z0-9]+)*"
 urlpatterns = [
     path("", views.front, name="front"),
+    path("home", views.home, name="home"),
     re_path(r"^@(?P<handle>[A-Za-z0-9_]{1,30})$", views.profile, name="profile"),
     re_path(rf"^(?P<channel>{SLUG})/$", views.channel, name="channel"),
     re_path(rf"^(?P<channel>{SLUG})/(?P<section>{SLUG})/$", views.section, name="section"),

@@ -1,17 +1,19 @@
 from __future__ import annotations
 
+from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import redirect, render
 from django.template.backends.utils import csrf_input_lazy
 from django.utils.translation import gettext as _
 
+from masthead.accounts.auth import member_of
 from masthead.accounts.selectors import profile_get_by_handle
 from masthead.channels import selectors as channel_selectors
 from masthead.core.pagecache import LISTING_SECONDS, cache_for_anonymous
 from masthead.discussion.forms import CommentForm
 from masthead.discussion.permissions import CommentPolicy
 from masthead.discussion.rendering import comment_section
-from masthead.discussion.selectors import comment_list_by_author
+from masthead.discussion.selectors import comment_list_by_author, replies_to
 from masthead.discussion.services import comments_closed
 from masthead.stories import selectors as story_selectors
 from masthead.stories.models import Story
@@ -40,6 +42,7 @@ def channel(request: HttpRequest, channel: str) -> HttpResponse:
             "channel": found,
             "page": page,
             "can_curate": channel_selectors.can_curate(request.user, found.pk),
+            "following": channel_selectors.follows(request.user, found.pk),
         },
     )
 
@@ -159,4 +162,24 @@ def server_error(request: HttpRequest) -> HttpResponse:
             "message": _("The error has been logged. Please try again in a moment."),
         },
         status=500,
+    )
+
+
+@login_required
+def home(request: HttpRequest) -> HttpResponse:
+    """A member's home: the newest stories of the channels they follow, and the replies others
+    wrote to their comments."""
+    member = member_of(request)
+    followed = channel_selectors.followed_channel_ids(member)
+    return render(
+        request,
+        "pages/home.html",
+        {
+            "page": story_selectors.story_list_channels(
+                channel_ids=followed, page=request.GET.get("page")
+            ),
+            "following": bool(followed),
+            "replies": replies_to(member_id=member.pk),
+            "channels": channel_selectors.channel_list(),
+        },
     )

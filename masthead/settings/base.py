@@ -203,6 +203,8 @@ MASTHEAD_RATE_LIMITS = {
     "story:ip": "120/3600",
     "profile:member": "20/3600",
     "reaction:member": "120/3600",
+    "follow:member": "60/3600",
+    "follow:ip": "300/3600",
     "moderation:member": "600/3600",  # generous: a moderator clears a queue one by one
     "moderation:ip": "1200/3600",
     "reaction:ip": "600/3600",

@@ -63,6 +63,13 @@ def story_list_channel(*, channel: Channel, page: int | str | None = 1) -> Page[
     )
 
 
+def story_list_channels(*, channel_ids: list[int], page: int | str | None = 1) -> Page[Story]:
+    """The newest stories of the given channels (a member's followed ones)."""
+    return Paginator(
+        _listing(Story.objects.filter(channel_id__in=channel_ids)), STORIES_PER_PAGE
+    ).get_page(page)
+
+
 def story_list_section(*, section: Section, page: int | str | None = 1) -> Page[Story]:
     return Paginator(_listing(Story.objects.filter(section=section)), STORIES_PER_PAGE).get_page(
         page
