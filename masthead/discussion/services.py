@@ -504,3 +504,38 @@ def reaction_toggle(*, actor: User, comment: Comment) -> tuple[bool, int]:
     transaction.on_commit(lambda: cache.delete(key))
     _story_changed(comment.story)
     return reacted, count
+
+
+def member_erase(*, member: User) -> int:
+    """Before a member's account is deleted: their comments become tombstones of a deleted
+    member (text gone, numbers kept), their reactions and open reports are taken back. Returns
+    how many comments were erased. Runs inside the caller's transaction."""
+    comments = list(
+        Comment.objects.filter(author=member)
+        .select_related("story")
+        .only("id", "status", "deleted_at", "story")
+    )
+    visible_by_story: dict[int, int] = {}
+    for comment in comments:
+        if comment.status == Comment.Status.VISIBLE and comment.deleted_at is None:
+            visible_by_story[comment.story_id] = visible_by_story.get(comment.story_id, 0) + 1
+    Comment.objects.filter(author=member).update(
+        author=None,
+        body_source="",
+        body_html="",
+        deleted_at=Coalesce(F("deleted_at"), Value(timezone.now())),
+        client_token="",
+    )
+    for reaction in Reaction.objects.filter(member=member).only("comment_id"):
+        Comment.objects.filter(pk=reaction.comment_id).update(
+            reaction_count=F("reaction_count") - 1
+        )
+    Reaction.objects.filter(member=member).delete()
+    for report in CommentReport.objects.filter(reporter=member, resolved_at__isnull=True):
+        Comment.objects.filter(pk=report.comment_id, open_reports__gt=0).update(
+            open_reports=F("open_reports") - 1
+        )
+    stories = {comment.story_id: comment.story for comment in comments}
+    for story_id, story in stories.items():
+        _story_changed(story, comments_delta=-visible_by_story.get(story_id, 0))
+    return len(comments)

@@ -10,6 +10,11 @@ SLUG = r"[a-z0-9]+(?:-[a-z0-9]+)*"
 urlpatterns = [
     path("", views.front, name="front"),
     path("home", views.home, name="home"),
+    path("accounts/data/", views.member_data, name="member_data"),
+    path("accounts/delete/", views.member_delete, name="member_delete"),
+    re_path(
+        rf"^(?P<channel>{SLUG})/-/members\.csv$", views.channel_members, name="channel_members"
+    ),
     re_path(r"^@(?P<handle>[A-Za-z0-9_]{1,30})$", views.profile, name="profile"),
     re_path(rf"^(?P<channel>{SLUG})/$", views.channel, name="channel"),
     re_path(rf"^(?P<channel>{SLUG})/(?P<section>{SLUG})/$", views.section, name="section"),

@@ -1,14 +1,20 @@
 from __future__ import annotations
 
+from django import forms
+from django.contrib import messages
+from django.contrib.auth import logout
 from django.contrib.auth.decorators import login_required
-from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase
+from django.core.exceptions import ValidationError
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase, JsonResponse
 from django.shortcuts import redirect, render
 from django.template.backends.utils import csrf_input_lazy
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods
 
 from masthead.accounts.auth import member_of
 from masthead.accounts.selectors import profile_get_by_handle
 from masthead.channels import selectors as channel_selectors
+from masthead.core import ratelimit
 from masthead.core.pagecache import LISTING_SECONDS, cache_for_anonymous
 from masthead.discussion.forms import CommentForm
 from masthead.discussion.permissions import CommentPolicy
@@ -18,6 +24,7 @@ from masthead.discussion.services import comments_closed
 from masthead.stories import selectors as story_selectors
 from masthead.stories.models import Story
 
+from . import member_data as member_data_module
 from .member_page import member_story_page, thread_request
 
 GONE = 410
@@ -183,3 +190,54 @@ def home(request: HttpRequest) -> HttpResponse:
             "channels": channel_selectors.channel_list(),
         },
     )
+
+
+@login_required
+def member_data(request: HttpRequest) -> HttpResponse:
+    """Everything Masthead holds about the member, as a JSON download."""
+    member = member_of(request)
+    response = JsonResponse(
+        member_data_module.member_export(member), json_dumps_params={"indent": 2}
+    )
+    handle = getattr(getattr(member, "profile", None), "handle", "member")
+    response["Content-Disposition"] = f'attachment; filename="masthead-{handle}.json"'
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+class DeleteAccountForm(forms.Form):
+    password = forms.CharField(label=_("Your password"), widget=forms.PasswordInput, strip=False)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+@ratelimit.limited("profile")
+def member_delete(request: HttpRequest) -> HttpResponseBase:
+    member = member_of(request)
+    form = DeleteAccountForm(request.POST or None)
+    status = 200
+    if request.method == "POST":
+        status = 422
+        if form.is_valid():
+            try:
+                member_data_module.member_delete(
+                    member=member, password=form.cleaned_data["password"]
+                )
+            except ValidationError as error:
+                form.add_error(None, error)
+            else:
+                logout(request)
+                messages.success(request, _("Your account is deleted."))
+                return redirect("pages:front")
+    return render(request, "pages/member_delete.html", {"form": form}, status=status)
+
+
+@login_required
+def channel_members(request: HttpRequest, channel: str) -> HttpResponse:
+    """The channel's members as CSV, for its owner."""
+    found = channel_selectors.channel_get(channel)
+    data = member_data_module.channel_members_csv(actor=member_of(request), channel=found)
+    response = HttpResponse(data, content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="{found.slug}-members.csv"'
+    response["Cache-Control"] = "private, no-store"
+    return response
