@@ -81,6 +81,8 @@ class Comment(models.Model):
         indexes: ClassVar = [
             models.Index(fields=["author", "-created_at"], name="comment_author_idx"),
             models.Index(fields=["status", "-created_at"], name="comment_status_idx"),
+            # The moderation queues: a status, in arrival order (discussion/selectors.py).
+            models.Index(fields=["status", "id"], name="comment_status_id_idx"),
             models.Index(
                 fields=["-id"],
                 condition=Q(open_reports__gt=0),
