@@ -173,6 +173,9 @@ def main() -> None:
     )
     parser.add_argument("--redis-url", default="redis://127.0.0.1:6379/7")
     parser.add_argument(
+        "--comments", type=int, default=200, help="comments on the story (4 per thread)"
+    )
+    parser.add_argument(
         "--prepare-only",
         action="store_true",
         help="make the database and exit (for profiling by hand)",
@@ -190,6 +193,7 @@ def main() -> None:
         "SECURE_SSL_REDIRECT": "0",
         "MASTHEAD_VAR": str(workdir),
         "BENCH_FACTS": str(workdir / "facts.json"),
+        "BENCH_COMMENTS": str(options.comments),
         # The limits stay on (their cost is part of every post) but out of the way.
         "MASTHEAD_RATE_LIMITS": "comment:member=1000000/60,comment:ip=1000000/60",
         "PYTHONPATH": str(ROOT),

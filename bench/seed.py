@@ -20,7 +20,8 @@ from masthead.stories.services import story_create, story_publish
 
 MEMBERS = 40
 PASSWORD = "bench-pass-phrase"  # noqa: S105 - throwaway accounts in a throwaway database
-THREADS, REPLIES = 50, 3  # 50 threads of 4: 200 comments
+REPLIES = 3  # threads of 4 comments
+THREADS = int(os.environ.get("BENCH_COMMENTS", "200")) // (REPLIES + 1)
 SENTENCES = [
     "The ferry timetable matters more than the treaty text.",
     "I crossed that strait in 1998 and the harbour looked just the same.",

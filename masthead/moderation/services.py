@@ -13,7 +13,6 @@ from dataclasses import dataclass
 from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
-from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -98,10 +97,7 @@ def rules_update(*, actor: User, channel: Channel, **values: object) -> ChannelR
         setattr(rules, name, value)
     rules.full_clean()
     rules.save()
-    # Dropped now for this process's next read, and again after commit for everyone's (a read
-    # in between may have cached the old rules).
-    cache.delete(_rules_key(channel.pk))
-    transaction.on_commit(lambda: cache.delete(_rules_key(channel.pk)))
+    _forget(_rules_key(channel.pk))
     log(actor=actor, role=role, channel=channel, action="rules", target=channel.name)
     return rules
 
@@ -117,11 +113,51 @@ class Screening:
     reason: str = ""
 
 
+def _bans_key(user_id: int) -> str:
+    return f"moderation:bans:v1:{user_id}"
+
+
+def _forget(key: str) -> None:
+    """Drop a cached read now, and again after commit (a read in between cached the old)."""
+    cache.delete(key)
+    transaction.on_commit(lambda: cache.delete(key))
+
+
 def bans_in_force(user: User, channel_id: int | None) -> list[Ban]:
-    scope = Q(channel__isnull=True)
-    if channel_id is not None:
-        scope |= Q(channel_id=channel_id)
-    return list(Ban.objects.in_force().filter(scope, user=user).order_by("-created_at"))
+    """The member's bans in force here (site-wide ones included), newest first. Every write
+    asks, so the member's bans are kept in the cache (an empty list for almost everyone)."""
+    bans: list[Ban] | None = cache.get(_bans_key(user.pk))
+    if bans is None:
+        bans = list(Ban.objects.in_force().filter(user=user).order_by("-created_at"))
+        cache.set(_bans_key(user.pk), bans, RULES_CACHE_SECONDS)
+    now = timezone.now()
+    return [
+        ban
+        for ban in bans
+        if ban.channel_id in (None, channel_id) and (ban.expires_at is None or ban.expires_at > now)
+    ]
+
+
+def _word_rules_key(channel_id: int | None) -> str:
+    return f"moderation:words:v1:{channel_id or 'site'}"
+
+
+def word_rules_for(channel_id: int) -> list[tuple[str, str]]:
+    """(kind, normalised phrase) of the channel's and the site's word lists, cached."""
+    found: list[tuple[str, str]] = []
+    for scope in (None, channel_id):
+        key = _word_rules_key(scope)
+        rules: list[tuple[str, str]] | None = cache.get(key)
+        if rules is None:
+            rows = (
+                WordRule.objects.filter(channel__isnull=True)
+                if scope is None
+                else WordRule.objects.filter(channel_id=scope)
+            )
+            rules = list(rows.values_list("kind", "normal"))
+            cache.set(key, rules, RULES_CACHE_SECONDS)
+        found.extend(rules)
+    return found
 
 
 def check_can_write(user: User, channel_id: int | None) -> list[Ban]:
@@ -152,11 +188,7 @@ def screen(
     newest first, True for each approved one: it is asked only for pre-moderation of new
     members (the comments themselves belong to discussion, which calls this)."""
     bans = check_can_write(author, channel_id)
-    rules_list = list(
-        WordRule.objects.filter(Q(channel__isnull=True) | Q(channel_id=channel_id)).values_list(
-            "kind", "normal"
-        )
-    )
+    rules_list = word_rules_for(channel_id)
     banned = words.find(text, [n for kind, n in rules_list if kind == WordRule.Kind.BANNED])
     if banned:
         raise ValidationError(
@@ -238,6 +270,7 @@ def ban_create(
     )
     ban.full_clean()
     ban.save()
+    _forget(_bans_key(user.pk))
     _sync_login_ban(user)
     log(
         actor=actor,
@@ -257,6 +290,7 @@ def ban_lift(*, actor: User, ban: Ban) -> Ban:
     if ban.lifted_at is None:
         ban.lifted_at = timezone.now()
         ban.save(update_fields=["lifted_at"])
+        _forget(_bans_key(ban.user_id))
         _sync_login_ban(ban.user)
         log(
             actor=actor,
@@ -309,6 +343,7 @@ def word_rule_add(*, actor: User, channel: Channel | None, phrase: str, kind: st
         raise ValidationError(
             {"phrase": _("“%(phrase)s” is on the list already.") % {"phrase": phrase}}
         ) from None
+    _forget(_word_rules_key(channel.pk if channel else None))
     log(actor=actor, role=role, channel=channel, action=f"add {kind} word", target=phrase)
     return rule
 
@@ -324,3 +359,4 @@ def word_rule_remove(*, actor: User, rule: WordRule) -> None:
         target=rule.phrase,
     )
     rule.delete()
+    _forget(_word_rules_key(rule.channel_id))
