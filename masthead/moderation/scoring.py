@@ -78,7 +78,7 @@ class HeuristicScorer:
         letters = [ch for ch in text if ch.isalpha()]
         if len(letters) >= 20 and sum(ch.isupper() for ch in letters) / len(letters) > 0.7:
             result.add(0.3, _("shouting"))
-        phrase = words.find(text, self.spam_phrases)
+        phrase = words.find(text, self.spam_phrases, found=found)
         if phrase:
             result.add(0.5, _("a known spam phrase"))
         joined = getattr(author, "date_joined", None)

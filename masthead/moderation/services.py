@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import TypeVar
 
 from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -19,11 +20,13 @@ from django.utils.translation import gettext as _
 from masthead.accounts.models import FOREVER, User
 from masthead.channels.models import Channel
 from masthead.channels.selectors import moderator_role
+from masthead.core.localcache import LocalCache
 
 from . import words
 from .models import Ban, ChannelRules, LogEntry, WordRule
 from .scoring import scorer
 
+T = TypeVar("T")
 RECENT_DECISIONS = 10  # a member's rejection rate is over their last this many decided comments
 REASON_MAX = 500
 
@@ -72,6 +75,21 @@ def require_moderator(actor: User, channel: Channel | None) -> str:
 
 
 RULES_CACHE_SECONDS = 300
+# Rules and word lists are read by every comment posted: each process keeps them this long
+# (a change reaches other processes within it; this process at once).
+LOCAL_SECONDS = 10
+_local = LocalCache(max_entries=1024)
+
+
+def _cached(key: str, load: Callable[[], T]) -> T:
+    found: T | None = _local.get(key)
+    if found is None:
+        found = cache.get(key)
+        if found is None:
+            found = load()
+            cache.set(key, found, RULES_CACHE_SECONDS)
+        _local.set(key, found, LOCAL_SECONDS)
+    return found
 
 
 def _rules_key(channel_id: int) -> str:
@@ -81,12 +99,12 @@ def _rules_key(channel_id: int) -> str:
 def rules_for(channel_id: int) -> ChannelRules:
     """The channel's rules (defaults when it set none), kept in the cache: every comment posted
     and every comment section rendered asks."""
-    found: ChannelRules | None = cache.get(_rules_key(channel_id))
-    if found is None:
+
+    def load() -> ChannelRules:
         found = ChannelRules.objects.filter(channel_id=channel_id).first()
-        found = found if found is not None else ChannelRules(channel_id=channel_id)
-        cache.set(_rules_key(channel_id), found, RULES_CACHE_SECONDS)
-    return found
+        return found if found is not None else ChannelRules(channel_id=channel_id)
+
+    return _cached(_rules_key(channel_id), load)
 
 
 @transaction.atomic
@@ -119,6 +137,7 @@ def _bans_key(user_id: int) -> str:
 
 def _forget(key: str) -> None:
     """Drop a cached read now, and again after commit (a read in between cached the old)."""
+    _local.delete(key)
     cache.delete(key)
     transaction.on_commit(lambda: cache.delete(key))
 
@@ -144,20 +163,15 @@ def _word_rules_key(channel_id: int | None) -> str:
 
 def word_rules_for(channel_id: int) -> list[tuple[str, str]]:
     """(kind, normalised phrase) of the channel's and the site's word lists, cached."""
-    found: list[tuple[str, str]] = []
-    for scope in (None, channel_id):
-        key = _word_rules_key(scope)
-        rules: list[tuple[str, str]] | None = cache.get(key)
-        if rules is None:
-            rows = (
-                WordRule.objects.filter(channel__isnull=True)
-                if scope is None
-                else WordRule.objects.filter(channel_id=scope)
-            )
-            rules = list(rows.values_list("kind", "normal"))
-            cache.set(key, rules, RULES_CACHE_SECONDS)
-        found.extend(rules)
-    return found
+    site = _cached(
+        _word_rules_key(None),
+        lambda: list(WordRule.objects.filter(channel__isnull=True).values_list("kind", "normal")),
+    )
+    own = _cached(
+        _word_rules_key(channel_id),
+        lambda: list(WordRule.objects.filter(channel_id=channel_id).values_list("kind", "normal")),
+    )
+    return [*site, *own]
 
 
 def check_can_write(user: User, channel_id: int | None) -> list[Ban]:

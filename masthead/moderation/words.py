@@ -66,13 +66,17 @@ def normal(phrase: str) -> str:
     return " ".join(words(phrase))
 
 
-def find(text: str, phrases: Iterable[str]) -> str | None:
-    """The first of ``phrases`` (normalised, see ``normal``) that occurs in ``text``."""
-    found = words(text)
+def find(text: str, phrases: Iterable[str], *, found: list[str] | None = None) -> str | None:
+    """The first of ``phrases`` (normalised, see ``normal``) that occurs in ``text``;
+    ``found`` is ``words(text)`` when the caller has it already."""
+    phrases = [phrase for phrase in phrases if phrase]
+    if not phrases:
+        return None
+    found = words(text) if found is None else found
     padded = f" {' '.join(found)} "
     spelled = _spelled_apart(found)
     for phrase in phrases:
-        if phrase and (f" {phrase} " in padded or phrase in spelled):
+        if f" {phrase} " in padded or phrase in spelled:
             return phrase
     return None
 
