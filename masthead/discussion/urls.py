@@ -21,6 +21,11 @@ urlpatterns = [
     path("comments/<int:pk>/remove/", views.comment_remove, name="remove"),
     path("comments/<int:pk>/react/", views.comment_react, name="react"),
     re_path(
+        rf"^stories/(?P<public_id>{PUBLIC_ID_PATTERN})/comments/manage/$",
+        views.story_comments,
+        name="story_comments",
+    ),
+    re_path(
         rf"^stories/(?P<public_id>{PUBLIC_ID_PATTERN})/threads/$",
         views.story_threads,
         name="threads",

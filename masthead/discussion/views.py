@@ -3,6 +3,8 @@ htmx made the request, answers with the fragment to swap into the page."""
 
 from __future__ import annotations
 
+import datetime as dt
+import zoneinfo
 from collections.abc import Callable
 from functools import partial
 from typing import Any
@@ -15,6 +17,7 @@ from django.middleware.csrf import get_token
 from django.shortcuts import redirect, render
 from django.template.backends.utils import csrf_input_lazy
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -369,3 +372,29 @@ def story_threads(request: HttpRequest, public_id: str) -> HttpResponse:
         limit=min(int(limit), per_page * 4) if limit.isdigit() and int(limit) else per_page,
     )
     return HttpResponse(threads.html)
+
+
+@require_POST
+@login_required
+@ratelimit.limited("moderation")
+def story_comments(request: HttpRequest, public_id: str) -> HttpResponseBase:
+    """Close a story's comments now, schedule their closing (a time in the story's zone), or
+    reopen them."""
+    story = _story_or_404(public_id)
+    action = request.POST.get("action", "")
+    at = None
+    if action == "schedule":
+        try:
+            naive = dt.datetime.fromisoformat(request.POST.get("at", ""))
+        except ValueError:
+            messages.error(request, _("Give the date and time to close the comments."))
+            return redirect(story.get_absolute_url() + "#comments")
+        at = naive.replace(tzinfo=zoneinfo.ZoneInfo(story.time_zone))
+        if at <= timezone.now():
+            messages.error(request, _("That time has passed; close the comments now instead."))
+            return redirect(story.get_absolute_url() + "#comments")
+    services.story_comments_close(
+        actor=member_of(request), story=story, at=at, reopen=action == "reopen"
+    )
+    messages.success(request, _("The discussion is updated."))
+    return redirect(story.get_absolute_url() + "#comments")

@@ -1,5 +1,8 @@
 from __future__ import annotations
 
+import datetime as dt
+from zoneinfo import ZoneInfo
+
 from django import forms
 from django.contrib import messages
 from django.contrib.auth import logout
@@ -101,6 +104,7 @@ def story(
             ).html,
             "sort": order["sort"],
             "comments_closed": comments_closed(found),
+            "close_at": _local_input(found.comments_close_at, found.time_zone),
             "policy": policy,
             "can_curate": curator,
             "more_stories": story_selectors.story_list_more(story=found),
@@ -241,3 +245,8 @@ def channel_members(request: HttpRequest, channel: str) -> HttpResponse:
     response["Content-Disposition"] = f'attachment; filename="{found.slug}-members.csv"'
     response["Cache-Control"] = "private, no-store"
     return response
+
+
+def _local_input(moment: dt.datetime | None, zone: str) -> str:
+    """A time as a datetime-local field shows it, in the story's zone."""
+    return moment.astimezone(ZoneInfo(zone)).strftime("%Y-%m-%dT%H:%M") if moment else ""

@@ -370,3 +370,26 @@ def test_only_the_channels_moderators_act(story: Story, member: Any, other_membe
         ):
             with pytest.raises(PermissionDenied):
                 action(actor)
+
+
+def test_moderators_close_schedule_and_reopen_from_the_story_page(
+    story: Story, member: Any, moderator: Any, member_client: Client
+) -> None:
+    mod = Client()
+    mod.force_login(moderator)
+    url = reverse("discussion:story_comments", kwargs={"public_id": story.public_key})
+    assert "Close comments now" in shown_to(mod, story)
+    assert "Close comments now" not in shown_to(member_client, story)
+    assert member_client.post(url, {"action": "close"}).status_code == 403
+    assert mod.post(url, {"action": "close"}).status_code == 302
+    story.refresh_from_db()
+    assert not story.comments_open and "Reopen comments" in shown_to(mod, story)
+    mod.post(url, {"action": "reopen"})
+    past = mod.post(url, {"action": "schedule", "at": "2001-01-01T10:00"}, follow=True)
+    assert "That time has passed" in past.content.decode()
+    mod.post(url, {"action": "schedule", "at": "2099-06-01T18:30"})
+    story.refresh_from_db()
+    assert story.comments_open and story.comments_close_at is not None
+    assert story.comments_close_at.year == 2099
+    assert 'value="2099-06-01T18:30"' in shown_to(mod, story)
+    assert LogEntry.objects.filter(action="schedule closing").exists()
