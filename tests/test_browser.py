@@ -221,3 +221,33 @@ def test_a_new_members_first_comment_waits_and_a_moderator_approves_it(
     )
     page.reload()
     expect(page.locator("#comment-1-1 .moderation-flag")).to_have_count(0)
+
+
+def test_a_member_reacts_and_readers_reorder_the_comments(
+    page: Page, browser: Browser, live_server: Any, story: Story
+) -> None:
+    from masthead.accounts.tests.factories import PASSWORD, MemberFactory
+
+    author, reader = MemberFactory(handle="writer"), MemberFactory(handle="applauder")
+    comment_create(actor=author, story=story, body="The first thread")
+    comment_create(actor=author, story=story, body="The second thread")
+    page.goto(live_server.url + "/accounts/login/")
+    page.get_by_label("Email").fill(reader.email)
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Sign In").click()
+    page.goto(live_server.url + story.get_absolute_url())
+    page.evaluate("window.pageToken = 'same page'")
+    button = page.locator("#comment-2-1").get_by_role("button", name=re.compile("Respect"))
+    expect(button).to_have_attribute("aria-pressed", "false")
+    button.click()
+    pressed = page.locator("#comment-2-1").get_by_role("button", name=re.compile("Respect"))
+    expect(pressed).to_have_attribute("aria-pressed", "true")
+    expect(pressed.locator(".reaction-number")).to_have_text("1")
+    assert page.evaluate("window.pageToken") == "same page"
+
+    anonymous = browser.new_page()
+    anonymous.goto(live_server.url + story.get_absolute_url())
+    anonymous.get_by_role("link", name="Most reacted").click()
+    numbers = anonymous.locator("#threads .comment-number")
+    expect(numbers).to_have_text(["No. 2-1", "No. 1-1"])
+    expect(anonymous.locator("#comment-2-1 .reaction-count")).to_have_text("Respect 1")
