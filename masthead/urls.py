@@ -14,6 +14,7 @@ urlpatterns = [
     path("", include("masthead.discussion.urls")),
     path("", include("masthead.moderation.urls")),
     path("", include("masthead.channels.urls")),
+    path("", include("masthead.notifications.urls")),
     path("", include("masthead.stories.urls")),
     path("", include("masthead.ingest.urls")),
     path("", include("masthead.pages.urls")),

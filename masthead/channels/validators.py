@@ -22,6 +22,7 @@ RESERVED_CHANNEL_SLUGS = frozenset(
         "healthz",
         "help",
         "home",
+        "inbox",
         "login",
         "logout",
         "media",

@@ -27,6 +27,7 @@ from masthead.core.sanitize import render_comment_markdown
 from masthead.moderation import services as moderation
 from masthead.stories.models import Story
 
+from . import signals
 from .models import COMMENT_EDIT_WINDOW, COMMENT_MAX_LENGTH, Comment, CommentReport, Reaction
 from .permissions import CommentPolicy
 from .selectors import reacted_key
@@ -180,7 +181,7 @@ def comment_create(
         history=lambda n: _recent_decisions(actor, story.channel_id, n),
     )
     with transaction.atomic():
-        return _comment_insert(
+        comment, created = _comment_insert(
             actor=actor,
             story=story,
             parent=parent,
@@ -190,6 +191,17 @@ def comment_create(
             created_at=created_at,
             screening=screening,
         )
+        if created and comment.status == Comment.Status.VISIBLE and created_at is None:
+            _announce(comment)
+        return comment, created
+
+
+def _announce(comment: Comment) -> None:
+    """Tell the apps above (notifications) after commit that readers can see the comment."""
+    comment_id = comment.pk
+    transaction.on_commit(
+        lambda: signals.comment_visible.send(sender=Comment, comment_id=comment_id)
+    )
 
 
 def _recent_decisions(author: User, channel_id: int, count: int) -> list[bool]:
@@ -326,6 +338,10 @@ def _moderate(
         delta = -1
     elif not counted and status == Comment.Status.VISIBLE and not comment.is_deleted:
         delta = 1
+    announce = status == Comment.Status.VISIBLE and comment.status in {
+        Comment.Status.PENDING,
+        Comment.Status.SHADOW,
+    }
     comment.status = status
     comment.moderated_by = actor
     comment.moderated_at = timezone.now()
@@ -346,6 +362,8 @@ def _moderate(
     )
     _log(actor, role, comment, action, reason)
     _story_changed(comment.story, comments_delta=delta)
+    if announce:
+        _announce(comment)
     return comment
 
 

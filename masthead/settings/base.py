@@ -26,6 +26,7 @@ INSTALLED_APPS = [
     "masthead.discussion",
     "masthead.pages",
     "masthead.ingest",
+    "masthead.notifications",
     "masthead.demo",
     "django.contrib.admin",
     "django.contrib.auth",
@@ -70,6 +71,7 @@ TEMPLATES = [
                 "masthead.channels.context_processors.navigation",
                 "masthead.ingest.context_processors.review_queue",
                 "masthead.discussion.context_processors.moderation_queue",
+                "masthead.notifications.context_processors.inbox",
             ],
         },
     },
@@ -171,6 +173,8 @@ TASKS = {
 }
 
 MASTHEAD_SITE_NAME = env_str("MASTHEAD_SITE_NAME", "Masthead")
+# The site's address, for links in e-mails sent by background tasks (no request to ask).
+MASTHEAD_SITE_URL = env_str("MASTHEAD_SITE_URL", "http://127.0.0.1:8000")
 MASTHEAD_SITE_TAGLINE = _("Independent channels, one front page")
 MASTHEAD_PAGE_CACHE = env_bool("MASTHEAD_PAGE_CACHE", True)
 # Anonymous pages are cached whole; members get personal pages (core/pagecache.py).
