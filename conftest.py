@@ -9,6 +9,11 @@ from __future__ import annotations
 
 import os
 import shutil
+import signal
+import subprocess
+import sys
+import time
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -191,3 +196,20 @@ def curator_client(curator: Any) -> Client:
     client = Client()
     client.force_login(curator)
     return client
+
+
+def kill_midway(args: list[str], env: dict[str, str], done: Callable[[], bool]) -> None:
+    """Run ``masthead ARGS`` in another process and SIGKILL it once ``done()`` says it is
+    half-way (or after a minute): what a crashed worker or import leaves behind."""
+    process = subprocess.Popen(  # noqa: S603 - our own CLI, arguments from the test
+        [sys.executable, "-m", "masthead.cli", *args],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    deadline = time.monotonic() + 60
+    while not done() and time.monotonic() < deadline:
+        time.sleep(0.05)
+    process.send_signal(signal.SIGKILL)
+    process.wait()

@@ -7,9 +7,6 @@ from __future__ import annotations
 
 import datetime as dt
 import os
-import signal
-import subprocess
-import sys
 import time
 from pathlib import Path
 from typing import Any
@@ -20,7 +17,7 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
-from conftest import ROOT, shared_data
+from conftest import kill_midway, shared_data
 from masthead.core.tests.webserver import Reply
 from masthead.ingest import services
 from masthead.ingest.models import Candidate, Feed, Item
@@ -167,18 +164,7 @@ def test_a_worker_killed_in_a_polling_round_loses_and_duplicates_nothing(
         "MASTHEAD_FEED_THREADS": "2",
         "DJANGO_SETTINGS_MODULE": "masthead.settings.test",
     }
-    worker = subprocess.Popen(
-        [sys.executable, "-m", "masthead.cli", "worker", "--batch"],
-        cwd=ROOT,
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    deadline = time.monotonic() + 60
-    while Candidate.objects.count() < 6 and time.monotonic() < deadline:
-        time.sleep(0.05)
-    worker.send_signal(signal.SIGKILL)
-    worker.wait()
+    kill_midway(["worker", "--batch"], env, lambda: Candidate.objects.count() >= 6)
     taken = Candidate.objects.count()
     assert 6 <= taken < feeds, "the worker was not caught in the middle of its round"
     stranded = Feed.objects.filter(claimed_until__isnull=False).count()

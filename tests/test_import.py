@@ -6,10 +6,6 @@ from __future__ import annotations
 
 import io
 import os
-import signal
-import subprocess
-import sys
-import time
 from pathlib import Path
 from typing import Any
 
@@ -22,7 +18,7 @@ from PIL import Image
 from warcio.statusandheaders import StatusAndHeaders
 from warcio.warcwriter import WARCWriter
 
-from conftest import ROOT, SHARED, require_tool, shared_data
+from conftest import SHARED, kill_midway, require_tool, shared_data
 from masthead.channels.services import channel_create, section_create
 from masthead.ingest.models import Feed, ImportRecord
 from masthead.stories.models import Story
@@ -183,18 +179,11 @@ def test_an_import_killed_half_way_finishes_on_the_next_run(
         "DATABASE_URL": database_url,
         "DJANGO_SETTINGS_MODULE": "masthead.settings.test",
     }
-    process = subprocess.Popen(
-        [sys.executable, "-m", "masthead.cli", "import", str(warc), "--channel", "globallead"],
-        cwd=ROOT,
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
+    kill_midway(
+        ["import", str(warc), "--channel", "globallead"],
+        env,
+        lambda: ImportRecord.objects.count() >= 5,
     )
-    deadline = time.monotonic() + 60
-    while ImportRecord.objects.count() < 5 and time.monotonic() < deadline:
-        time.sleep(0.05)
-    process.send_signal(signal.SIGKILL)
-    process.wait()
     done_before = ImportRecord.objects.count()
     assert 5 <= done_before < 40, "the import was not caught half-way"
     assert Story.objects.count() == done_before  # each record committed whole, or not at all

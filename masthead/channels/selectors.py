@@ -49,6 +49,13 @@ def can_curate(user: Any, channel_id: int) -> bool:
     ).exists()
 
 
+def is_owner(user: Any, channel_id: int) -> bool:
+    """The channel's owners, and site staff: who manage its team and export its members."""
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
+        return False
+    return bool(user.is_staff) or ChannelRole.Role.OWNER in roles_of(user, channel_id)
+
+
 def can_moderate(user: Any, channel_id: int) -> bool:
     """Who moderates the channel's discussions: its owners, curators and moderators, site
     moderators and site staff."""

@@ -32,7 +32,7 @@ class AppointForm(forms.Form):
 
 
 def _owner_or_staff(user: User, channel: Channel) -> None:
-    if not (user.is_staff or ChannelRole.Role.OWNER in selectors.roles_of(user, channel.pk)):
+    if not selectors.is_owner(user, channel.pk):
         raise PermissionDenied(_("Only the channel's owner manages its team."))
 
 

@@ -29,21 +29,22 @@ from masthead.moderation import services as moderation
 from . import selectors, services
 from .models import Comment
 from .permissions import CommentPolicy
+from .views import MODERATION_ACTIONS
 
 BULK_MAX = selectors.QUEUE_PAGE
 
 
 def _act(actor: Any, comment: Comment, action: str, reason: str) -> None:
-    if action == "approve":
-        services.comment_approve(actor=actor, comment=comment)
-    elif action == "hide":
-        services.comment_hide(actor=actor, comment=comment)
-    elif action == "restore":
-        services.comment_restore(actor=actor, comment=comment)
-    elif action == "remove":
+    """The queue's actions are the story page's (views.MODERATION_ACTIONS), and removal."""
+    if action == "remove":
         services.comment_remove(actor=actor, comment=comment, reason=reason)
+    elif action in QUEUE_ACTIONS:
+        MODERATION_ACTIONS[action](actor=actor, comment=comment)
     else:
         raise ValidationError(_("Unknown action."))
+
+
+QUEUE_ACTIONS = ("approve", "hide", "restore")
 
 
 @login_required

@@ -544,15 +544,14 @@ def member_erase(*, member: User) -> int:
         deleted_at=Coalesce(F("deleted_at"), Value(timezone.now())),
         client_token="",
     )
-    for reaction in Reaction.objects.filter(member=member).only("comment_id"):
-        Comment.objects.filter(pk=reaction.comment_id).update(
-            reaction_count=F("reaction_count") - 1
-        )
+    # One reaction and one report per member and comment: each comment loses one of each.
+    reacted = Reaction.objects.filter(member=member).values("comment_id")
+    Comment.objects.filter(pk__in=reacted).update(reaction_count=F("reaction_count") - 1)
     Reaction.objects.filter(member=member).delete()
-    for report in CommentReport.objects.filter(reporter=member, resolved_at__isnull=True):
-        Comment.objects.filter(pk=report.comment_id, open_reports__gt=0).update(
-            open_reports=F("open_reports") - 1
-        )
+    reported = CommentReport.objects.filter(reporter=member, resolved_at__isnull=True)
+    Comment.objects.filter(pk__in=reported.values("comment_id"), open_reports__gt=0).update(
+        open_reports=F("open_reports") - 1
+    )
     stories = {comment.story_id: comment.story for comment in comments}
     for story_id, story in stories.items():
         _story_changed(story, comments_delta=-visible_by_story.get(story_id, 0))

@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 
 from masthead.accounts.models import User
 from masthead.channels.models import Channel, ChannelRole, Follow
-from masthead.channels.selectors import roles_of
+from masthead.channels.selectors import is_owner
 from masthead.discussion.models import Comment, CommentReport, Reaction
 from masthead.discussion.services import member_erase
 from masthead.moderation.models import Ban
@@ -117,7 +117,7 @@ def channel_members_csv(*, actor: User, channel: Channel) -> str:
 
     E-mail addresses are left out: members gave them to the platform, not to each channel.
     """
-    if not (actor.is_staff or ChannelRole.Role.OWNER in roles_of(actor, channel.pk)):
+    if not is_owner(actor, channel.pk):
         raise PermissionDenied(_("Only the channel's owner exports its members."))
     rows: dict[int, dict[str, Any]] = {}
 
