@@ -11,6 +11,8 @@ from django.test import Client
 from django.urls import reverse
 
 from masthead.discussion.services import comment_create, comment_report
+from masthead.notifications import mail
+from masthead.notifications import services as notifications
 
 pytestmark = [pytest.mark.django_db, pytest.mark.htmlcheck]
 
@@ -27,6 +29,8 @@ def test_pages_have_no_html_errors(
     comment_create(actor=member, story=story, body="A reply to the reply", parent=second)
     comment_create(actor=other_member, story=story, body="A second thread")
     comment_report(actor=member, comment=second, reason="other", note="Not <b>nice</b>")
+    notifications.notify_for_comment(second.pk)
+    unsubscribe = mail.unsubscribe_url(member.pk, "reply").removeprefix("http://127.0.0.1:8000")
     channel, section = story.channel, story.section
 
     reader, as_member, as_curator = Client(), Client(), Client()
@@ -43,6 +47,9 @@ def test_pages_have_no_html_errors(
         "reply": (as_member, reverse("discussion:reply", kwargs={"pk": second.pk})),
         "report": (as_member, reverse("discussion:report", kwargs={"pk": second.pk})),
         "profile-edit": (as_member, reverse("accounts:profile_edit")),
+        "inbox": (as_member, reverse("notifications:inbox")),
+        "notification-settings": (as_member, reverse("notifications:settings")),
+        "unsubscribe": (reader, unsubscribe),
         "desk": (as_curator, reverse("stories:desk", kwargs={"channel": channel.slug})),
         "write": (as_curator, reverse("stories:new", kwargs={"channel": channel.slug})),
         "curate": (as_curator, reverse("stories:curate", kwargs={"channel": channel.slug})),

@@ -204,6 +204,14 @@ def _announce(comment: Comment) -> None:
     )
 
 
+def _tell_author(comment: Comment, action: str) -> None:
+    """Tell the apps above (notifications) after commit what a moderator did to a comment."""
+    comment_id = comment.pk
+    transaction.on_commit(
+        lambda: signals.comment_moderated.send(sender=Comment, comment_id=comment_id, action=action)
+    )
+
+
 def _recent_decisions(author: User, channel_id: int, count: int) -> list[bool]:
     """The author's last ``count`` decided comments in the channel, True where approved."""
     decided = (
@@ -342,6 +350,13 @@ def _moderate(
         Comment.Status.PENDING,
         Comment.Status.SHADOW,
     }
+    # The author hears of an approval after review and of a removal; never of a shadow
+    # ban's end (they saw their comments all along) nor of a hide, which may be undone.
+    tell = ""
+    if status == Comment.Status.REMOVED:
+        tell = "removed"
+    elif status == Comment.Status.VISIBLE and comment.status == Comment.Status.PENDING:
+        tell = "approved"
     comment.status = status
     comment.moderated_by = actor
     comment.moderated_at = timezone.now()
@@ -364,6 +379,8 @@ def _moderate(
     _story_changed(comment.story, comments_delta=delta)
     if announce:
         _announce(comment)
+    if tell and comment.author_id:
+        _tell_author(comment, tell)
     return comment
 
 
@@ -414,6 +431,8 @@ def comment_feature(*, actor: User, comment: Comment, featured: bool = True) -> 
         comment.save(update_fields=["featured"])
         _log(actor, role, comment, "feature" if featured else "unfeature")
         _story_changed(comment.story)
+        if featured and comment.author_id:
+            _tell_author(comment, "featured")
     return comment
 
 

@@ -1,6 +1,13 @@
-"""What discussion tells the apps above it, which it may not import: a comment became visible
-to readers (posted, or approved by a moderator). Sent after the transaction commits."""
+"""What discussion tells the apps above it, which it may not import. Both are sent after the
+transaction commits.
+
+- ``comment_visible`` (``comment_id``): readers can see a comment (posted, or approved).
+- ``comment_moderated`` (``comment_id``, ``action``): a moderator approved a comment that
+  waited for review, featured one, or removed one; ``action`` is one of ``MODERATED``.
+"""
 
 from django.dispatch import Signal
 
-comment_visible = Signal()  # keyword argument: comment_id
+comment_visible = Signal()
+comment_moderated = Signal()
+MODERATED = ("approved", "featured", "removed")

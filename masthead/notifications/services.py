@@ -1,27 +1,26 @@
-"""Who hears about a comment, in their inbox and by e-mail: the author of the comment it
-answers, and members it mentions by @handle. Never the comment's own author, never twice."""
+"""Who hears about a comment, and how. The author of the comment it answers and members it
+mentions by @handle hear of a new comment (never its own author); a comment's author hears
+that a moderator approved, featured or removed it. Each member's preferences decide, per
+kind, between inbox and e-mail, inbox only, or nothing; e-mail goes out at once or in the
+daily digest (``mail``). Nothing is delivered twice for one event."""
 
 from __future__ import annotations
 
-import logging
 import re
 
-from django.conf import settings
 from django.core.cache import cache
-from django.core.mail import send_mail
 from django.db import IntegrityError, transaction
 from django.utils import timezone
-from django.utils.translation import gettext as _
 
 from masthead.accounts.models import Profile, User
 from masthead.discussion.models import Comment
+from masthead.discussion.signals import MODERATED
 
-from .models import Notification
+from . import mail
+from .models import Delivery, Notification, Preferences
 
-logger = logging.getLogger(__name__)
 MENTION = re.compile(r"(?<![\w@])@([A-Za-z0-9_]{3,30})\b")
 MAX_MENTIONS = 10  # a comment naming more is a roll call, not a conversation
-NO_MAIL_DOMAIN = "imported.invalid"
 
 
 def _unread_key(user_id: int) -> str:
@@ -37,12 +36,18 @@ def unread_count(user: User) -> int:
     return count
 
 
-def notify_for_comment(comment_id: int) -> int:
-    comment = (
+def _comment(comment_id: int) -> Comment | None:
+    return (
         Comment.objects.select_related("story__channel", "story__section", "author__profile")
         .filter(pk=comment_id)
         .first()
     )
+
+
+def notify_for_comment(comment_id: int) -> int:
+    """A comment readers can now see: notify the author it replies to and the members it
+    mentions. The number of notifications created."""
+    comment = _comment(comment_id)
     if comment is None or comment.status != Comment.Status.VISIBLE or comment.is_deleted:
         return 0
     targets: list[tuple[User, str]] = []
@@ -59,48 +64,82 @@ def notify_for_comment(comment_id: int) -> int:
         for profile in named:
             if profile.user_id != comment.author_id and profile.user_id not in already:
                 targets.append((profile.user, Notification.Kind.MENTION))
-    created = 0
-    for user, kind in targets:
-        if not user.is_active:
-            continue
-        try:
-            with transaction.atomic():
-                notification = Notification.objects.create(
-                    recipient=user, kind=kind, comment=comment
-                )
-        except IntegrityError:
-            continue  # this event was processed before: nothing twice
-        created += 1
-        cache.delete(_unread_key(user.pk))
-        _email(notification, comment)
-    return created
+    return sum(deliver(user, kind, comment) for user, kind in targets)
 
 
-def _email(notification: Notification, comment: Comment) -> None:
-    user = notification.recipient
-    if not user.email or user.email.endswith("@" + NO_MAIL_DOMAIN):
-        return
-    author = getattr(getattr(comment, "author", None), "profile", None)
-    who = author.display_name if author else _("A member")
-    subject = (
-        _("%(who)s replied to your comment") % {"who": who}
-        if notification.kind == Notification.Kind.REPLY
-        else _("%(who)s mentioned you") % {"who": who}
-    )
-    url = settings.MASTHEAD_SITE_URL.rstrip("/") + comment.story.get_absolute_url()
-    url += "#" + comment.anchor
-    body = _("%(who)s on “%(story)s”:\n\n%(text)s\n\nRead it: %(url)s\n") % {
-        "who": who,
-        "story": comment.story.headline,
-        "text": comment.body_source[:1000],
-        "url": url,
-    }
+def notify_for_moderation(comment_id: int, action: str) -> int:
+    """Tell a comment's author a moderator ``action`` (one of ``MODERATED``), unless it was
+    undone before this ran: a restored comment is no longer removed."""
+    if action not in MODERATED:
+        raise ValueError(f"not a moderation notice: {action!r}")
+    comment = _comment(comment_id)
+    if comment is None or comment.author is None or comment.is_deleted:
+        return 0
+    still = {
+        "approved": comment.status == Comment.Status.VISIBLE,
+        "featured": comment.status == Comment.Status.VISIBLE and comment.featured,
+        "removed": comment.status == Comment.Status.REMOVED,
+    }[action]
+    return deliver(comment.author, action, comment) if still else 0
+
+
+def preferences_for(user: User) -> Preferences:
+    """The member's preferences; the defaults (unsaved) when they never changed them."""
+    return Preferences.objects.filter(user=user).first() or Preferences(user=user)
+
+
+def deliver(user: User, kind: str, comment: Comment) -> int:
+    """Put one notification in the member's inbox and send or queue its e-mail, as their
+    preferences say. 1 if delivered, 0 if they want none or had it already."""
+    if not user.is_active:
+        return 0
+    preferences = preferences_for(user)
+    delivery = preferences.delivery(kind)
+    if delivery == Delivery.OFF:
+        return 0
+    by_email = delivery == Delivery.EMAIL and mail.reachable(user)
     try:
-        send_mail(f"[{settings.MASTHEAD_SITE_NAME}] {subject}", body, None, [user.email])
-    except Exception:
-        logger.exception("could not e-mail notification %s", notification.pk)
-        return
-    Notification.objects.filter(pk=notification.pk).update(emailed_at=timezone.now())
+        with transaction.atomic():
+            notification = Notification.objects.create(
+                recipient=user,
+                kind=kind,
+                comment=comment,
+                email_due=by_email and preferences.digest,
+            )
+    except IntegrityError:
+        return 0  # this event was delivered before: nothing twice
+    cache.delete(_unread_key(user.pk))
+    if by_email and not preferences.digest:
+        notification.comment = comment
+        mail.send_one(notification)
+    return 1
+
+
+def preferences_update(user: User, **values: object) -> Preferences:
+    """Save the member's choices. Turning the digest on starts its first day now."""
+    preferences = preferences_for(user)
+    digest_before = preferences.digest
+    for name, value in values.items():
+        setattr(preferences, name, value)
+    if preferences.digest and not digest_before:
+        preferences.digest_sent_at = timezone.now()
+    preferences.full_clean()
+    preferences.save()
+    return preferences
+
+
+def unsubscribe(user_id: int, kind: str) -> Preferences | None:
+    """Stop e-mails of ``kind`` (or of every kind, ``mail.ALL_KINDS``); they still reach
+    the inbox. None when the member no longer exists."""
+    user = User.objects.filter(pk=user_id, is_active=True).first()
+    if user is None:
+        return None
+    kinds = Notification.Kind.values if kind == mail.ALL_KINDS else [kind]
+    preferences = preferences_for(user)
+    return preferences_update(
+        user,
+        **{k: Delivery.INBOX for k in kinds if preferences.delivery(k) == Delivery.EMAIL},
+    )
 
 
 def inbox(user: User, *, limit: int = 50) -> list[Notification]:

@@ -11,3 +11,9 @@ from . import services
 def notify_comment(comment_id: int) -> int:
     """Notify whoever a newly visible comment concerns; the number of new notifications."""
     return services.notify_for_comment(comment_id)
+
+
+@task()
+def notify_moderation(comment_id: int, action: str) -> int:
+    """Tell a comment's author what a moderator did to it; 1 if they were told."""
+    return services.notify_for_moderation(comment_id, action)

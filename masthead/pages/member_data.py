@@ -2,7 +2,7 @@
 document, and the deletion of their account. And a channel's members, for its owner.
 
 This module composes what the apps below it keep (accounts, channels, discussion,
-moderation), which none of them may import from one another.
+moderation, notifications), which none of them may import from one another.
 """
 
 from __future__ import annotations
@@ -22,14 +22,17 @@ from masthead.channels.selectors import is_owner
 from masthead.discussion.models import Comment, CommentReport, Reaction
 from masthead.discussion.services import member_erase
 from masthead.moderation.models import Ban
+from masthead.notifications.models import Notification
+from masthead.notifications.services import preferences_for
 
 FORMAT_VERSION = 1
 
 
 def member_export(member: User) -> dict[str, Any]:
     """Everything about the member: account, profile, comments (with their text as written),
-    reactions, reports, follows, roles and bans."""
+    reactions, reports, follows, roles, bans, notifications and their settings."""
     profile = getattr(member, "profile", None)
+    preferences = preferences_for(member)
     comments = Comment.objects.filter(author=member).select_related(
         "story__channel", "story__section"
     )
@@ -97,6 +100,22 @@ def member_export(member: User) -> dict[str, Any]:
                 "lifted": b.lifted_at.isoformat() if b.lifted_at else None,
             }
             for b in Ban.objects.filter(user=member).select_related("channel")
+        ],
+        "notification_settings": {
+            **{kind: preferences.delivery(kind) for kind in Notification.Kind.values},
+            "digest": preferences.digest,
+        },
+        "notifications": [
+            {
+                "kind": n.kind,
+                "comment": f"{n.comment.story.get_absolute_url()}#{n.comment.anchor}",
+                "created": n.created_at.isoformat(),
+                "read": n.read_at.isoformat() if n.read_at else None,
+                "emailed": n.emailed_at.isoformat() if n.emailed_at else None,
+            }
+            for n in Notification.objects.filter(recipient=member)
+            .select_related("comment__story__channel", "comment__story__section")
+            .order_by("created_at")
         ],
     }
 

@@ -231,5 +231,8 @@ MASTHEAD_FETCH_HOST_DELAY = float(env_str("MASTHEAD_FETCH_HOST_DELAY", "1.0"))  
 MASTHEAD_COMMENT_SCORER = env_str(
     "MASTHEAD_COMMENT_SCORER", "masthead.moderation.scoring.HeuristicScorer"
 )
-MASTHEAD_WORKER_LOOPS = ["masthead.ingest.polling.FeedLoop"]
+MASTHEAD_WORKER_LOOPS = [
+    "masthead.ingest.polling.FeedLoop",
+    "masthead.notifications.mail.DigestLoop",
+]
 MASTHEAD_FEED_THREADS = env_int("MASTHEAD_FEED_THREADS", 8)  # feeds polled at once per worker

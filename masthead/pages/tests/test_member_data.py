@@ -18,6 +18,7 @@ from masthead.channels.models import ChannelRole, Follow
 from masthead.channels.services import role_grant
 from masthead.discussion import services as discussion
 from masthead.discussion.models import Comment, Reaction
+from masthead.notifications import services as notifications
 from masthead.stories.models import Story
 
 pytestmark = pytest.mark.django_db
@@ -31,6 +32,9 @@ def test_the_download_holds_everything_about_the_member(
     discussion.reaction_toggle(actor=member, comment=theirs)
     discussion.comment_report(actor=member, comment=theirs, reason="spam")
     Follow.objects.create(member=member, channel=story.channel)
+    reply, _ = discussion.comment_create(actor=other_member, story=story, body="Re", parent=mine)
+    notifications.notify_for_comment(reply.pk)
+    notifications.preferences_update(member, mention="off", digest=True)
     answer = member_client.get(reverse("pages:member_data"))
     assert answer.status_code == 200 and "attachment" in answer["Content-Disposition"]
     data = json.loads(answer.content)
@@ -40,6 +44,10 @@ def test_the_download_holds_everything_about_the_member(
     assert data["comments"][0]["number"] == mine.number
     assert len(data["reactions"]) == 1 and data["reports"][0]["reason"] == "spam"
     assert data["follows"][0]["channel"] == story.channel.name
+    assert [n["kind"] for n in data["notifications"]] == ["reply"]
+    assert data["notifications"][0]["comment"].endswith("#" + reply.anchor)
+    settings = data["notification_settings"]
+    assert settings["mention"] == "off" and settings["reply"] == "email" and settings["digest"]
     assert Client().get(reverse("pages:member_data")).status_code == 302
 
 

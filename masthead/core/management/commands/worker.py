@@ -12,8 +12,8 @@ from django.utils.module_loading import import_string
 class Command(BaseCommand):
     help = (
         "Run background work: queued tasks (django-tasks, database backend) and the loops "
-        "in MASTHEAD_WORKER_LOOPS (feed polling). Run as many workers as you like, on as "
-        "many machines as share the database."
+        "in MASTHEAD_WORKER_LOOPS (feed polling, e-mail digests). Run as many workers as "
+        "you like, on as many machines as share the database."
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
@@ -26,7 +26,9 @@ class Command(BaseCommand):
         parser.add_argument("--worker-id", default=None)
         parser.add_argument("--max-tasks", type=int, default=None)
         parser.add_argument(
-            "--no-loops", action="store_true", help="queued tasks only (no feed polling)"
+            "--no-loops",
+            action="store_true",
+            help="queued tasks only (no feed polling, no digests)",
         )
 
     def handle(self, *args: Any, **options: Any) -> None:

@@ -1,0 +1,187 @@
+"""Each member chooses, per kind, inbox and e-mail, inbox only, or nothing, and may gather
+their e-mails into a daily digest; every e-mail carries a signed one-click unsubscribe link
+that a GET never acts on. Digests go out once, and a refused one is tried again later."""
+
+from __future__ import annotations
+
+import datetime as dt
+import socket
+from typing import Any
+
+import pytest
+from django.core import mail, signing
+from django.test import Client
+from django.urls import reverse
+
+from masthead.discussion import services as discussion
+from masthead.notifications import mail as notification_mail
+from masthead.notifications import services
+from masthead.notifications.models import Notification, Preferences
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def reply_to(story: Any, member: Any, other_member: Any) -> Any:
+    """``reply_to(text)``: other_member answers member's comment, and is notified."""
+    opening, _ = discussion.comment_create(actor=member, story=story, body="Opening")
+
+    def reply(text: str) -> Any:
+        comment, _ = discussion.comment_create(
+            actor=other_member, story=story, body=text, parent=opening
+        )
+        services.notify_for_comment(comment.pk)
+        return comment
+
+    return reply
+
+
+@pytest.mark.parametrize(
+    ("delivery", "notified", "emailed"),
+    [("email", 1, 1), ("inbox", 1, 0), ("off", 0, 0)],
+)
+def test_each_kind_goes_where_the_member_wants(
+    member: Any, reply_to: Any, delivery: str, notified: int, emailed: int
+) -> None:
+    services.preferences_update(member, reply=delivery)
+    mail.outbox.clear()
+    reply_to("An answer")
+    assert Notification.objects.filter(recipient=member).count() == notified
+    assert len(mail.outbox) == emailed
+
+
+def test_the_settings_page_saves_and_refuses_what_is_not_a_choice(
+    member: Any, member_client: Client
+) -> None:
+    url = reverse("notifications:settings")
+    page = member_client.get(url).content.decode()
+    assert "Replies to my comments" in page and 'value="inbox"' in page
+    choices = {"reply": "inbox", "mention": "off", "featured": "email"}
+    choices |= {"approved": "inbox", "removed": "email", "digest": "on"}
+    answer = member_client.post(url, choices)
+    assert answer.status_code == 302
+    saved = Preferences.objects.get(user=member)
+    assert (saved.reply, saved.mention, saved.digest) == ("inbox", "off", True)
+    assert saved.digest_sent_at is not None  # the first day starts now
+    answer = member_client.post(url, choices | {"reply": "pigeon"})
+    assert answer.status_code == 200 and "Select a valid choice" in answer.content.decode()
+    assert Preferences.objects.get(user=member).reply == "inbox"  # nothing half-saved
+    assert Client().get(url).status_code == 302
+
+
+def test_every_email_has_a_one_click_unsubscribe_that_a_get_never_acts_on(
+    member: Any, reply_to: Any
+) -> None:
+    mail.outbox.clear()
+    reply_to("First answer")
+    message = mail.outbox[0]
+    header = message.extra_headers["List-Unsubscribe"]
+    assert message.extra_headers["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
+    url = header.strip("<>")
+    assert url in message.body
+    path = url.removeprefix("http://127.0.0.1:8000")
+
+    mail_client = Client(enforce_csrf_checks=True)  # a mail client has no CSRF token
+    page = mail_client.get(path)
+    assert page.status_code == 200 and "Unsubscribe?" in page.content.decode()
+    assert services.preferences_for(member).reply == "email"  # link checkers open links
+
+    done = mail_client.post(
+        path, "List-Unsubscribe=One-Click", content_type="application/x-www-form-urlencoded"
+    )
+    assert done.status_code == 200 and "You are unsubscribed" in done.content.decode()
+    preferences = services.preferences_for(member)
+    assert preferences.reply == "inbox" and preferences.mention == "email"
+    mail.outbox.clear()
+    reply_to("Second answer")
+    assert mail.outbox == [] and Notification.objects.filter(recipient=member).count() == 2
+
+
+@pytest.mark.parametrize(
+    "token",
+    [
+        "nonsense",
+        signing.dumps([1, "reply"], salt="another.purpose"),
+        signing.dumps([1, "everything"], salt="masthead.notifications.unsubscribe"),
+    ],
+)
+def test_a_link_that_is_not_ours_changes_nothing_and_says_so(
+    client: Client, member: Any, token: str
+) -> None:
+    answer = client.post(reverse("notifications:unsubscribe", args=[token]))
+    assert answer.status_code == 400
+    assert "This link does not work" in answer.content.decode()
+    assert not Preferences.objects.exists()
+
+
+def _at(moment: dt.datetime, **delta: float) -> dt.datetime:
+    return moment + dt.timedelta(**delta)
+
+
+def test_the_digest_gathers_a_day_of_emails_into_one_sent_once(member: Any, reply_to: Any) -> None:
+    start = services.preferences_update(member, digest=True).digest_sent_at
+    assert start is not None
+    mail.outbox.clear()
+    reply_to("Morning answer")
+    reply_to("Evening answer")
+    assert mail.outbox == [] and Notification.objects.filter(email_due=True).count() == 2
+    assert notification_mail.send_due_digests(now=_at(start, hours=23)) == 0  # not a day yet
+    day_later = _at(start, hours=24, seconds=1)
+    assert notification_mail.send_due_digests(now=day_later) == 1
+    assert notification_mail.send_due_digests(now=day_later) == 0  # a second worker: nothing
+    assert notification_mail.send_due_digests(now=_at(start, days=3)) == 0
+    assert len(mail.outbox) == 1
+    digest = mail.outbox[0]
+    assert "2 notifications" in digest.subject
+    assert "Morning answer" in digest.body and "Evening answer" in digest.body
+    token = digest.extra_headers["List-Unsubscribe"].rsplit("/", 2)[-2]
+    assert notification_mail.unsubscribe_read(token) == (member.pk, "all")
+    assert not Notification.objects.filter(emailed_at__isnull=True).exists()
+
+
+def test_turning_the_digest_off_sends_what_waits_at_the_next_round(
+    member: Any, reply_to: Any
+) -> None:
+    services.preferences_update(member, digest=True)
+    reply_to("Waiting answer")
+    mail.outbox.clear()
+    services.preferences_update(member, digest=False)
+    assert notification_mail.send_due_digests() == 1
+    assert "Waiting answer" in mail.outbox[0].body
+
+
+def test_the_digest_unsubscribe_stops_every_kind(client: Client, member: Any) -> None:
+    url = notification_mail.unsubscribe_url(member.pk, notification_mail.ALL_KINDS)
+    client.post(url.removeprefix("http://127.0.0.1:8000"))
+    preferences = services.preferences_for(member)
+    assert {preferences.delivery(kind) for kind in Notification.Kind.values} == {"inbox"}
+
+
+def test_a_refused_digest_is_kept_and_tried_again_an_hour_later(
+    member: Any, reply_to: Any, settings: Any
+) -> None:
+    start = services.preferences_update(member, digest=True).digest_sent_at
+    assert start is not None
+    reply_to("Kept answer")
+    with socket.socket() as probe:  # a port nothing listens on: the connection is refused
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    settings.EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    settings.EMAIL_HOST, settings.EMAIL_PORT, settings.EMAIL_TIMEOUT = "127.0.0.1", port, 2
+    day_later = _at(start, days=1, seconds=1)
+    assert notification_mail.send_due_digests(now=day_later) == 0
+    waiting = Notification.objects.get(recipient=member)
+    assert waiting.email_due and waiting.emailed_at is None
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    mail.outbox.clear()
+    assert notification_mail.send_due_digests(now=_at(day_later, minutes=30)) == 0
+    assert notification_mail.send_due_digests(now=_at(day_later, hours=1, seconds=1)) == 1
+    assert "Kept answer" in mail.outbox[0].body
+
+
+def test_imported_commenters_get_no_email(member: Any, reply_to: Any) -> None:
+    member.email = "someone@" + notification_mail.NO_MAIL_DOMAIN
+    member.save(update_fields=["email"])
+    mail.outbox.clear()
+    reply_to("An answer")
+    assert mail.outbox == [] and Notification.objects.filter(recipient=member).exists()
