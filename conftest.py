@@ -198,6 +198,20 @@ def curator_client(curator: Any) -> Client:
     return client
 
 
+def database_url() -> str:
+    """The test database as a ``DATABASE_URL``, for a ``masthead`` process the test starts
+    (its data must be committed: ``django_db(transaction=True)``)."""
+    from django.db import connection
+
+    db = connection.settings_dict
+    if connection.vendor == "sqlite":
+        return f"sqlite:///{db['NAME']}"
+    return (
+        f"postgres://{db['USER']}:{db['PASSWORD'] or ''}@"
+        f"{db['HOST']}:{db['PORT'] or 5432}/{db['NAME']}"
+    )
+
+
 def kill_midway(args: list[str], env: dict[str, str], done: Callable[[], bool]) -> None:
     """Run ``masthead ARGS`` in another process and SIGKILL it once ``done()`` says it is
     half-way (or after a minute): what a crashed worker or import leaves behind."""

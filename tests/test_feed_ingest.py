@@ -12,12 +12,11 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from django.db import connection
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
-from conftest import kill_midway, shared_data
+from conftest import database_url, kill_midway, shared_data
 from masthead.core.tests.webserver import Reply
 from masthead.ingest import services
 from masthead.ingest.models import Candidate, Feed, Item
@@ -151,16 +150,9 @@ def test_a_worker_killed_in_a_polling_round_loses_and_duplicates_nothing(
             return Reply(200, body, {"Content-Type": "application/rss+xml"})
 
         services.feed_add(actor=None, channel=channel, url=web.route(f"/f{n}.xml", reply))
-    settings = connection.settings_dict
-    database_url = (
-        f"sqlite:///{settings['NAME']}"
-        if connection.vendor == "sqlite"
-        else f"postgres://{settings['USER']}:{settings['PASSWORD'] or ''}@"
-        f"{settings['HOST']}:{settings['PORT'] or 5432}/{settings['NAME']}"
-    )
     env = {
         **os.environ,
-        "DATABASE_URL": database_url,
+        "DATABASE_URL": database_url(),
         "MASTHEAD_FEED_THREADS": "2",
         "DJANGO_SETTINGS_MODULE": "masthead.settings.test",
     }
