@@ -6,18 +6,21 @@ from typing import Any
 
 import pytest
 from bs4 import BeautifulSoup
+from django.core import mail
 from django.test import Client
 
 from masthead.accounts.models import User
 from masthead.channels.models import Channel
 from masthead.demo import loader
 from masthead.discussion.models import Comment
+from masthead.notifications.models import Notification
 from masthead.stories.models import Story
 
 pytestmark = pytest.mark.django_db
 
 
 def test_demo_content_loads_once_and_has_everything_promised(client: Client) -> None:
+    mail.outbox.clear()
     first = loader.load()
     assert first.created_anything
     counts = (
@@ -25,6 +28,7 @@ def test_demo_content_loads_once_and_has_everything_promised(client: Client) -> 
         Story.objects.count(),
         User.objects.count(),
         Comment.objects.count(),
+        Notification.objects.count(),
     )
     second = loader.load()
     assert not second.created_anything
@@ -33,7 +37,9 @@ def test_demo_content_loads_once_and_has_everything_promised(client: Client) -> 
         Story.objects.count(),
         User.objects.count(),
         Comment.objects.count(),
+        Notification.objects.count(),
     ) == counts
+    assert counts[-1] >= 10 and mail.outbox == []  # past replies fill inboxes, send no e-mail
 
     assert Channel.objects.count() >= 3
     assert all(channel.sections.count() >= 2 for channel in Channel.objects.all())

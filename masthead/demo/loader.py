@@ -25,6 +25,8 @@ from masthead.channels.services import channel_create, section_create
 from masthead.core.timefmt import zone
 from masthead.discussion.models import Comment
 from masthead.discussion.services import comment_create
+from masthead.notifications.models import Notification
+from masthead.notifications.services import notify_for_comment
 from masthead.stories.models import Story
 from masthead.stories.services import story_create, story_publish
 
@@ -138,7 +140,7 @@ def _story(
         for reply in thread.get("replies", []):
             moment = min(moment + COMMENT_SPACING, now)
             parent = in_thread.get(int(reply.get("reply_to", 1)), opening)
-            comment, _created = comment_create(
+            comment, created = comment_create(
                 actor=members[reply["author"]],
                 story=story,
                 body=reply["body"],
@@ -146,6 +148,9 @@ def _story(
                 created_at=moment,
             )
             in_thread[comment.position] = comment
+            if created:  # the demo's members find these replies in their inbox, dated
+                notify_for_comment(comment.pk, email=False)
+                Notification.objects.filter(comment=comment).update(created_at=moment)
         report.comments += len(in_thread)
 
 

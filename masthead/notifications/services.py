@@ -44,9 +44,10 @@ def _comment(comment_id: int) -> Comment | None:
     )
 
 
-def notify_for_comment(comment_id: int) -> int:
+def notify_for_comment(comment_id: int, *, email: bool = True) -> int:
     """A comment readers can now see: notify the author it replies to and the members it
-    mentions. The number of notifications created."""
+    mentions. The number of notifications created. ``email=False`` fills inboxes only (the
+    demo's past conversations)."""
     comment = _comment(comment_id)
     if comment is None or comment.status != Comment.Status.VISIBLE or comment.is_deleted:
         return 0
@@ -64,7 +65,7 @@ def notify_for_comment(comment_id: int) -> int:
         for profile in named:
             if profile.user_id != comment.author_id and profile.user_id not in already:
                 targets.append((profile.user, Notification.Kind.MENTION))
-    return sum(deliver(user, kind, comment) for user, kind in targets)
+    return sum(deliver(user, kind, comment, email=email) for user, kind in targets)
 
 
 def notify_for_moderation(comment_id: int, action: str) -> int:
@@ -88,7 +89,7 @@ def preferences_for(user: User) -> Preferences:
     return Preferences.objects.filter(user=user).first() or Preferences(user=user)
 
 
-def deliver(user: User, kind: str, comment: Comment) -> int:
+def deliver(user: User, kind: str, comment: Comment, *, email: bool = True) -> int:
     """Put one notification in the member's inbox and send or queue its e-mail, as their
     preferences say. 1 if delivered, 0 if they want none or had it already."""
     if not user.is_active:
@@ -97,7 +98,7 @@ def deliver(user: User, kind: str, comment: Comment) -> int:
     delivery = preferences.delivery(kind)
     if delivery == Delivery.OFF:
         return 0
-    by_email = delivery == Delivery.EMAIL and mail.reachable(user)
+    by_email = email and delivery == Delivery.EMAIL and mail.reachable(user)
     try:
         with transaction.atomic():
             notification = Notification.objects.create(
