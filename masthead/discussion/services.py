@@ -198,9 +198,11 @@ def comment_create(
 
 def _announce(comment: Comment) -> None:
     """Tell the apps above (notifications) after commit that readers can see the comment."""
-    comment_id = comment.pk
+    comment_id, parent_id, text = comment.pk, comment.parent_id, comment.body_source
     transaction.on_commit(
-        lambda: signals.comment_visible.send(sender=Comment, comment_id=comment_id)
+        lambda: signals.comment_visible.send(
+            sender=Comment, comment_id=comment_id, parent_id=parent_id, text=text
+        )
     )
 
 

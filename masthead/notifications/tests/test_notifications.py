@@ -9,6 +9,7 @@ import pytest
 from django.core import mail
 from django.test import Client
 from django.urls import reverse
+from django_tasks_db.models import DBTaskResult
 
 from masthead.accounts.tests.factories import MemberFactory
 from masthead.discussion import services as discussion
@@ -85,3 +86,16 @@ def test_a_held_comment_notifies_when_approved(
 
 def test_the_inbox_needs_a_member(client: Client) -> None:
     assert client.get(reverse("notifications:inbox")).status_code == 302
+
+
+def test_only_replies_and_mentions_queue_a_task(
+    settings: Any, story: Any, member: Any, django_capture_on_commit_callbacks: Any
+) -> None:
+    settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+    with django_capture_on_commit_callbacks(execute=True):
+        opening, _ = discussion.comment_create(actor=member, story=story, body="Nobody named")
+    assert DBTaskResult.objects.count() == 0  # a new thread naming nobody concerns nobody
+    with django_capture_on_commit_callbacks(execute=True):
+        discussion.comment_create(actor=member, story=story, body="Re", parent=opening)
+        discussion.comment_create(actor=member, story=story, body="Ask @someone here")
+    assert DBTaskResult.objects.count() == 2
