@@ -97,6 +97,20 @@ def check(scope: str, *, request: HttpRequest, user_id: int | None = None) -> No
             raise RateLimited(math.ceil(window_end - now))
 
 
+def too_often(request: HttpRequest, error: RateLimited) -> HttpResponse:
+    """429 with Retry-After and the message, as a fragment for htmx or in a page."""
+    headers = {"Retry-After": str(error.retry_after)}
+    if request.headers.get("HX-Request"):
+        return HttpResponse(
+            format_html('<p class="notice" role="alert">{}</p>', error),
+            status=429,
+            headers=headers,
+        )
+    response = render(request, "core/too_often.html", {"message": str(error)}, status=429)
+    response["Retry-After"] = headers["Retry-After"]
+    return response
+
+
 def limited(scope: str) -> Callable[[View], View]:
     """Count every POST to the view under ``scope``; past the limit, answer 429 with
     Retry-After and the message, as a fragment for htmx or in a page."""
@@ -109,21 +123,7 @@ def limited(scope: str) -> Callable[[View], View]:
                 try:
                     check(scope, request=request, user_id=user.pk if user else None)
                 except RateLimited as error:
-                    headers = {"Retry-After": str(error.retry_after)}
-                    if request.headers.get("HX-Request"):
-                        return HttpResponse(
-                            format_html('<p class="notice" role="alert">{}</p>', error),
-                            status=429,
-                            headers=headers,
-                        )
-                    response = render(
-                        request,
-                        "core/too_often.html",
-                        {"message": str(error)},
-                        status=429,
-                    )
-                    response["Retry-After"] = headers["Retry-After"]
-                    return response
+                    return too_often(request, error)
             return view(request, *args, **kwargs)
 
         return wrapped  # type: ignore[return-value]

@@ -3,9 +3,10 @@ carries a signed one-click unsubscribe link (in its text and in the ``List-Unsub
 headers of RFC 8058, which mail clients show as a button).
 
 Never twice: a notification is claimed (``emailed_at`` set) before its message is sent, and a
-digest claims its member's day (``Preferences.digest_sent_at``) first, so two workers never
-send the same e-mail. A message the mail server refuses is logged; a refused digest is tried
-again an hour later.
+digest claims its member's day (``Preferences.digest_anchor`` moved on by a conditional
+update) first, so two workers never send the same e-mail. A digest leaves out what is no
+longer true (a reply removed since, a removal undone). A message the mail server refuses is
+logged; a refused digest is tried again an hour later, for up to a week.
 """
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ from django.conf import settings
 from django.core import signing
 from django.core.mail import EmailMessage
 from django.db import close_old_connections
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Exists, F, OuterRef, Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -33,6 +34,7 @@ NO_MAIL_DOMAIN = "imported.invalid"  # accounts of imported commenters: nobody r
 ALL_KINDS = "all"
 DIGEST_EVERY = dt.timedelta(days=1)
 DIGEST_RETRY = dt.timedelta(hours=1)
+DIGEST_GIVE_UP = dt.timedelta(days=7)
 LOOP_SECONDS = 60
 _SALT = "masthead.notifications.unsubscribe"
 _RELATED = ("comment__story__channel", "comment__story__section", "comment__author__profile")
@@ -126,46 +128,76 @@ def send_one(notification: Notification) -> bool:
     return True
 
 
-def send_due_digests(*, now: dt.datetime | None = None, limit: int = 200) -> int:
-    """Send every digest that is due: the member's day has passed since the last one (or
-    they turned the digest off with e-mails still waiting). The number of digests sent."""
-    now = now or timezone.now()
+def due_digests(now: dt.datetime, *, limit: int = 200) -> list[Preferences]:
+    """Members with e-mail waiting whose digest day has ended (or who turned the digest off,
+    which makes what waits due at once), longest waiting first."""
     waiting = Notification.objects.filter(
         recipient=OuterRef("user"), email_due=True, emailed_at__isnull=True
     )
-    due = (
+    return list(
         Preferences.objects.filter(Exists(waiting))
-        .filter(
-            Q(digest=False)
-            | Q(digest_sent_at__isnull=True)
-            | Q(digest_sent_at__lte=now - DIGEST_EVERY)
-        )
-        .select_related("user")[:limit]
+        .filter(Q(digest_anchor__isnull=True) | Q(digest_anchor__lte=now - DIGEST_EVERY))
+        .select_related("user")
+        .order_by(F("digest_anchor").asc(nulls_first=True))[:limit]
     )
-    sent = 0
-    for preferences in due:
-        claimed = Preferences.objects.filter(
-            pk=preferences.pk, digest_sent_at=preferences.digest_sent_at
-        ).update(digest_sent_at=now)
-        if claimed:  # else another worker took this member's digest
-            sent += _send_digest(preferences, now)
-    return sent
 
 
-def _send_digest(preferences: Preferences, now: dt.datetime) -> int:
+def send_due_digests(*, now: dt.datetime | None = None, limit: int = 200) -> int:
+    """Send every digest that is due; the number sent."""
+    now = now or timezone.now()
+    return sum(digest_send(preferences, now) for preferences in due_digests(now, limit=limit))
+
+
+def digest_send(preferences: Preferences, now: dt.datetime) -> int:
+    """Claim the member's digest day, then send what waited before it began: 1 if sent.
+    ``preferences`` as read before the claim; when another worker claimed it since, its
+    ``digest_anchor`` no longer matches and nothing happens."""
+    anchor = preferences.digest_anchor
+    if preferences.digest and anchor is not None:
+        # The day's digest time (the same time of day as the member's first), however many
+        # days were quiet: what arrives after it waits for the next day's.
+        cutoff = anchor + ((now - anchor) // DIGEST_EVERY) * DIGEST_EVERY
+    else:
+        cutoff = now
+    claimed = Preferences.objects.filter(pk=preferences.pk, digest_anchor=anchor).update(
+        digest_anchor=cutoff
+    )
+    if not claimed:
+        return 0
     user = preferences.user
     items = list(
         Notification.objects.filter(
-            recipient=user, email_due=True, emailed_at__isnull=True, created_at__lte=now
+            recipient=user, email_due=True, emailed_at__isnull=True, created_at__lt=cutoff
         )
         .select_related(*_RELATED)
         .order_by("created_at")
     )
-    wanted = [n for n in items if preferences.delivery(n.kind) == Delivery.EMAIL]
+    wanted = [
+        n for n in items if preferences.delivery(n.kind) == Delivery.EMAIL and n.still_relevant()
+    ]
     Notification.objects.filter(pk__in=[n.pk for n in items]).update(email_due=False)
     if not wanted or not reachable(user) or not user.is_active:
         return 0
     Notification.objects.filter(pk__in=[n.pk for n in wanted]).update(emailed_at=now)
+    try:
+        _send_digest(user, wanted)
+    except Exception:
+        if wanted[0].created_at < now - DIGEST_GIVE_UP:
+            logger.exception("gave up e-mailing the digest of member %s", user.pk)
+            Notification.objects.filter(pk__in=[n.pk for n in wanted]).update(emailed_at=None)
+            return 0  # in the inbox still; the mail server has refused it for days
+        logger.exception("could not e-mail the digest of member %s; trying in an hour", user.pk)
+        Notification.objects.filter(pk__in=[n.pk for n in wanted]).update(
+            emailed_at=None, email_due=True
+        )
+        Preferences.objects.filter(pk=preferences.pk, digest_anchor=cutoff).update(
+            digest_anchor=now - DIGEST_EVERY + DIGEST_RETRY
+        )
+        return 0
+    return 1
+
+
+def _send_digest(user: User, wanted: list[Notification]) -> None:
     subject = ngettext(
         "Your daily digest: %(count)d notification",
         "Your daily digest: %(count)d notifications",
@@ -181,18 +213,7 @@ def _send_digest(preferences: Preferences, now: dt.datetime) -> int:
         ]
     unsubscribe = unsubscribe_url(user.pk, ALL_KINDS)
     why = _("You get this digest because your settings gather your e-mails once a day.")
-    try:
-        _send(user, subject, "\n".join(lines) + _footer(why, unsubscribe), unsubscribe)
-    except Exception:
-        logger.exception("could not e-mail the digest of member %s", user.pk)
-        Notification.objects.filter(pk__in=[n.pk for n in wanted]).update(
-            emailed_at=None, email_due=True
-        )
-        Preferences.objects.filter(pk=preferences.pk, digest_sent_at=now).update(
-            digest_sent_at=now - DIGEST_EVERY + DIGEST_RETRY
-        )
-        return 0
-    return 1
+    _send(user, subject, "\n".join(lines) + _footer(why, unsubscribe), unsubscribe)
 
 
 class DigestLoop:

@@ -52,6 +52,18 @@ class Notification(models.Model):
     def __str__(self) -> str:
         return f"{self.kind} for {self.recipient_id}"
 
+    def still_relevant(self) -> bool:
+        """Whether what this notification tells is still true when it is read or mailed: the
+        reply still shown to readers, the moderator's decision not undone."""
+        comment = self.comment
+        if comment.is_deleted:
+            return False
+        if self.kind == self.Kind.REMOVED:
+            return comment.status == Comment.Status.REMOVED
+        if self.kind == self.Kind.FEATURED:
+            return comment.status == Comment.Status.VISIBLE and comment.featured
+        return comment.status == Comment.Status.VISIBLE
+
     def summary(self) -> str:
         """One line for the inbox and e-mail: "Ana replied to your comment"."""
         author = getattr(self.comment.author, "profile", None) if self.comment.author else None
@@ -96,7 +108,9 @@ class Preferences(models.Model):
         default=False,
         help_text=_("Gather the day's e-mails into one digest instead of one e-mail each."),
     )
-    digest_sent_at = models.DateTimeField(null=True, blank=True)
+    # The digest's clock: the member's digest goes out once a day at this time of day (set
+    # when they turn the digest on, moved a day on with each digest). None: due at once.
+    digest_anchor = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         verbose_name_plural = "preferences"

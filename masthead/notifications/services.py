@@ -51,21 +51,23 @@ def notify_for_comment(comment_id: int, *, email: bool = True) -> int:
     comment = _comment(comment_id)
     if comment is None or comment.status != Comment.Status.VISIBLE or comment.is_deleted:
         return 0
-    targets: list[tuple[User, str]] = []
+    # Each member hears once, of the first kind they have not turned off: a reply that names
+    # its parent's author is a mention for a member who turned replies off.
+    targets: dict[int, tuple[User, list[str]]] = {}
     if comment.parent_id:
         parent_author = User.objects.filter(comments__pk=comment.parent_id).first()
         if parent_author is not None and parent_author.pk != comment.author_id:
-            targets.append((parent_author, Notification.Kind.REPLY))
+            targets[parent_author.pk] = (parent_author, [Notification.Kind.REPLY])
     handles = {h.lower() for h in MENTION.findall(comment.body_source)}
     if handles:
         named = Profile.objects.filter(
             handle__lower__in=list(handles)[:MAX_MENTIONS]
         ).select_related("user")
-        already = {user.pk for user, _kind in targets}
         for profile in named:
-            if profile.user_id != comment.author_id and profile.user_id not in already:
-                targets.append((profile.user, Notification.Kind.MENTION))
-    return sum(deliver(user, kind, comment, email=email) for user, kind in targets)
+            if profile.user_id != comment.author_id:
+                _user, kinds = targets.setdefault(profile.user_id, (profile.user, []))
+                kinds.append(Notification.Kind.MENTION)
+    return sum(deliver(user, kinds, comment, email=email) for user, kinds in targets.values())
 
 
 def notify_for_moderation(comment_id: int, action: str) -> int:
@@ -74,14 +76,11 @@ def notify_for_moderation(comment_id: int, action: str) -> int:
     if action not in MODERATED:
         raise ValueError(f"not a moderation notice: {action!r}")
     comment = _comment(comment_id)
-    if comment is None or comment.author is None or comment.is_deleted:
+    if comment is None or comment.author is None:
         return 0
-    still = {
-        "approved": comment.status == Comment.Status.VISIBLE,
-        "featured": comment.status == Comment.Status.VISIBLE and comment.featured,
-        "removed": comment.status == Comment.Status.REMOVED,
-    }[action]
-    return deliver(comment.author, action, comment) if still else 0
+    if not Notification(kind=action, comment=comment).still_relevant():
+        return 0
+    return deliver(comment.author, [action], comment)
 
 
 def preferences_for(user: User) -> Preferences:
@@ -89,16 +88,18 @@ def preferences_for(user: User) -> Preferences:
     return Preferences.objects.filter(user=user).first() or Preferences(user=user)
 
 
-def deliver(user: User, kind: str, comment: Comment, *, email: bool = True) -> int:
-    """Put one notification in the member's inbox and send or queue its e-mail, as their
-    preferences say. 1 if delivered, 0 if they want none or had it already."""
+def deliver(user: User, kinds: list[str], comment: Comment, *, email: bool = True) -> int:
+    """Put one notification in the member's inbox, of the first of ``kinds`` they have not
+    turned off, and send or queue its e-mail as their preferences say. 1 if delivered, 0 if
+    they want none or had it already."""
     if not user.is_active:
         return 0
     preferences = preferences_for(user)
-    delivery = preferences.delivery(kind)
-    if delivery == Delivery.OFF:
+    wanted = [kind for kind in kinds if preferences.delivery(kind) != Delivery.OFF]
+    if not wanted:
         return 0
-    by_email = email and delivery == Delivery.EMAIL and mail.reachable(user)
+    kind = wanted[0]
+    by_email = email and preferences.delivery(kind) == Delivery.EMAIL and mail.reachable(user)
     try:
         with transaction.atomic():
             notification = Notification.objects.create(
@@ -117,15 +118,19 @@ def deliver(user: User, kind: str, comment: Comment, *, email: bool = True) -> i
 
 
 def preferences_update(user: User, **values: object) -> Preferences:
-    """Save the member's choices. Turning the digest on starts its first day now."""
-    preferences = preferences_for(user)
+    """Save the member's choices, and only them (a worker may be moving the digest's clock
+    meanwhile). Turning the digest on starts its clock now; turning it off sends what waits
+    at the next round."""
+    preferences, _created = Preferences.objects.get_or_create(user=user)
     digest_before = preferences.digest
     for name, value in values.items():
         setattr(preferences, name, value)
-    if preferences.digest and not digest_before:
-        preferences.digest_sent_at = timezone.now()
+    changed = list(values)
+    if preferences.digest != digest_before:
+        preferences.digest_anchor = timezone.now() if preferences.digest else None
+        changed.append("digest_anchor")
     preferences.full_clean()
-    preferences.save()
+    preferences.save(update_fields=changed)
     return preferences
 
 

@@ -10,6 +10,7 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods
 
 from masthead.accounts.auth import member_of
+from masthead.core import ratelimit
 from masthead.core.ratelimit import limited
 
 from . import mail, services
@@ -56,7 +57,6 @@ def preferences(request: HttpRequest) -> HttpResponse:
 
 
 @csrf_exempt  # the signed token is the credential; mail clients POST here (RFC 8058)
-@limited("profile")
 @require_http_methods(["GET", "POST"])
 def unsubscribe(request: HttpRequest, token: str) -> HttpResponse:
     """GET asks (link checkers in mail servers open links: a GET must change nothing);
@@ -74,6 +74,12 @@ def unsubscribe(request: HttpRequest, token: str) -> HttpResponse:
     )
     done = False
     if request.method == "POST":
+        # Counted per member, not per address: mail providers send everyone's one-click
+        # unsubscribes from a few servers.
+        try:
+            ratelimit.check("unsubscribe", request=request, user_id=user_id)
+        except ratelimit.RateLimited as error:
+            return ratelimit.too_often(request, error)
         done = services.unsubscribe(user_id, kind) is not None
     return _private(
         render(

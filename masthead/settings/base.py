@@ -213,6 +213,7 @@ MASTHEAD_RATE_LIMITS = {
     "moderation:ip": "1200/3600",
     "reaction:ip": "600/3600",
     "profile:ip": "60/3600",
+    "unsubscribe:member": "30/3600",  # per member only: mail providers post from few addresses
 }
 MASTHEAD_RATE_LIMITS.update(
     dict(item.split("=", 1) for item in env_list("MASTHEAD_RATE_LIMITS"))  # "comment:ip=9/60,..."

@@ -25,7 +25,7 @@ class Migration(migrations.Migration):
                 ('approved', models.CharField(choices=[('email', 'Inbox and e-mail'), ('inbox', 'Inbox only'), ('off', 'Off')], default='inbox', max_length=8)),
                 ('removed', models.CharField(choices=[('email', 'Inbox and e-mail'), ('inbox', 'Inbox only'), ('off', 'Off')], default='email', max_length=8)),
                 ('digest', models.BooleanField(default=False, help_text="Gather the day's e-mails into one digest instead of one e-mail each.", verbose_name='one e-mail a day')),
-                ('digest_sent_at', models.DateTimeField(blank=True, null=True)),
+                ('digest_anchor', models.DateTimeField(blank=True, null=True)),
             ],
             options={
                 'verbose_name_plural': 'preferences',
