@@ -10,7 +10,7 @@ hidden text and moderation buttons, get a fresh render. See docs/decisions/0003-
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from django.core.cache import cache
@@ -31,6 +31,7 @@ from .permissions import CommentPolicy
 FRAGMENT_SECONDS = 600  # a display name changed elsewhere reaches old sections within this
 # Sections keyed by a revision never change, so each process keeps the busiest in memory.
 _local = LocalCache(max_entries=64)
+_batches = LocalCache(max_entries=256)  # assembled batches of shared sections
 NOBODY = 0  # a viewer id no comment has: the shared member view is nobody's own
 
 # (thread, position, html) of one rendered comment
@@ -142,10 +143,29 @@ def _render(
     return [_item(c, story=story, policy=policy, csrf_input=csrf_input) for c in comments]
 
 
+def _section_key(story: Story, *, member: bool) -> str:
+    role = "member" if member else "reader"
+    return f"comments:v4:{story.public_id}:{story.revision}:{role}:{get_language()}"
+
+
+def _shared_batch(
+    story: Story, section: Section, *, member: bool, sort: str, offset: int, limit: int | None
+) -> Threads:
+    """A batch of the shared section's threads, assembled once per process: the section never
+    changes under its key, and assembling 500 comments' threads is most of a member's page."""
+    key = f"{_section_key(story, member=member)}:{sort}:{offset}:{limit}"
+    batch: Threads | None = _batches.get(key)
+    if batch is None:
+        batch = _assemble(
+            section.items, keys=section.thread_keys, sort=sort, offset=offset, limit=limit
+        )
+        _batches.set(key, batch, FRAGMENT_SECONDS)
+    return replace(batch)  # callers fill in the member's own parts
+
+
 def shared_section(story: Story, *, member: bool) -> Section:
     """The section as every reader, or every member who wrote none of it, sees it."""
-    role = "member" if member else "reader"
-    key = f"comments:v4:{story.public_id}:{story.revision}:{role}:{get_language()}"
+    key = _section_key(story, member=member)
     section: Section | None = _local.get(key)
     if section is not None:
         return section
@@ -205,25 +225,43 @@ def comment_section(
             return Threads(shared.html, count, count)
         return _more(
             story,
-            _assemble(shared.items, keys=shared.thread_keys, sort=sort, offset=offset, limit=limit),
+            _shared_batch(story, shared, member=False, sort=sort, offset=offset, limit=limit),
             limit,
         )
-    items = shared.items
-    if policy.viewer_id in shared.authors:
-        own = {
-            (c.thread, c.position): _item(c, story=story, policy=policy, csrf_input=csrf_input)
-            for c in selectors.comment_list_own(
-                story=story, author_id=policy.viewer_id, locked_threads=shared.locked_threads
-            )
-        }
-        merged = {(thread, position): (thread, position, html) for thread, position, html in items}
-        merged.update((key, (*key, html[2])) for key, html in own.items())
-        items = list(merged.values())
-    threads = _assemble(items, keys=shared.thread_keys, sort=sort, offset=offset, limit=limit)
+    if policy.viewer_id not in shared.authors:
+        threads = _shared_batch(story, shared, member=True, sort=sort, offset=offset, limit=limit)
+    else:
+        threads = _own_batch(story, shared, policy, csrf_input, sort, offset, limit)
     threads.html = Markup(  # noqa: S704 - our own markup and the member's CSRF token
         threads.html.replace(CSRF_PLACEHOLDER, str(csrf_input))
     )
     return _more(story, _pressed(threads, story, policy), limit)
+
+
+def _own_batch(
+    story: Story,
+    shared: Section,
+    policy: CommentPolicy,
+    csrf_input: Any,
+    sort: str,
+    offset: int,
+    limit: int | None,
+) -> Threads:
+    """The shared section with the member's own comments rendered for them (edit, delete,
+    and their comments awaiting review)."""
+    own = {
+        (c.thread, c.position): _item(c, story=story, policy=policy, csrf_input=csrf_input)
+        for c in selectors.comment_list_own(
+            story=story, author_id=policy.viewer_id, locked_threads=shared.locked_threads
+        )
+    }
+    merged = {
+        (thread, position): (thread, position, html) for thread, position, html in shared.items
+    }
+    merged.update((key, (*key, html[2])) for key, html in own.items())
+    return _assemble(
+        list(merged.values()), keys=shared.thread_keys, sort=sort, offset=offset, limit=limit
+    )
 
 
 def _more(story: Story, threads: Threads, limit: int | None) -> Threads:

@@ -18,11 +18,13 @@ from django.urls import reverse
 from masthead.accounts.tests.factories import MemberFactory
 from masthead.discussion import services
 from masthead.discussion.models import Comment, Reaction
+from masthead.discussion.rendering import CSRF_PLACEHOLDER
 from masthead.moderation.models import ChannelRules
 from masthead.stories.models import Story
 from masthead.stories.tests.factories import StoryFactory
 
 HTMX = {"HTTP_HX_REQUEST": "true"}
+TOKEN = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
 
 
 def numbers_in_order(html: bytes) -> list[str]:
@@ -154,3 +156,24 @@ def test_reactions_and_moderation_writes_are_rate_limited(
     page = curator_client.post(hide)
     assert page.status_code == 429 and "Try again in" in page.content.decode()
     assert Comment.objects.get(pk=comment.pk).status == "visible"  # nothing changed
+
+
+@pytest.mark.django_db
+@pytest.mark.parametrize("query", ["", "?sort=reacted", "?sort=newest&threads=1"])
+def test_members_sharing_a_section_each_see_their_own_token_and_reactions(
+    story: Story, member: Any, other_member: Any, query: str
+) -> None:
+    services.comment_create(actor=member, story=story, body="Opening")
+    comment, _ = services.comment_create(actor=member, story=story, body="Second")
+    services.reaction_toggle(actor=other_member, comment=comment)
+    pressed = f'aria-pressed="true" data-reaction="{comment.pk}"'
+    reacting, third = Client(), Client()
+    reacting.force_login(other_member)
+    third.force_login(MemberFactory())
+    url = story.get_absolute_url() + query
+    for _round in range(2):  # the second round is served from the assembled batch
+        mine = reacting.get(url).content.decode()
+        theirs = third.get(url).content.decode()
+        assert pressed in mine and pressed not in theirs
+        assert CSRF_PLACEHOLDER not in mine and CSRF_PLACEHOLDER not in theirs
+        assert set(TOKEN.findall(mine)).isdisjoint(TOKEN.findall(theirs))
