@@ -1,0 +1,44 @@
+"""What every kind of comment write shares: the story's revision and cached pages, a
+thread's first comment, and what the apps above are told after commit."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db import transaction
+from django.db.models import F
+
+from masthead.core import pagecache
+from masthead.stories.models import Story
+
+from .. import signals
+from ..models import Comment
+
+
+def story_changed(story: Story, *, comments_delta: int = 0, **extra: Any) -> None:
+    Story.objects.filter(pk=story.pk).update(
+        revision=F("revision") + 1, comment_count=F("comment_count") + comments_delta, **extra
+    )
+    transaction.on_commit(lambda: pagecache.invalidate_story(story))
+
+
+def thread_head(story: Story, thread: int) -> Comment:
+    return Comment.objects.get(story=story, thread=thread, position=1)
+
+
+def announce(comment: Comment) -> None:
+    """Tell the apps above (notifications) after commit that readers can see the comment."""
+    comment_id, parent_id, text = comment.pk, comment.parent_id, comment.body_source
+    transaction.on_commit(
+        lambda: signals.comment_visible.send(
+            sender=Comment, comment_id=comment_id, parent_id=parent_id, text=text
+        )
+    )
+
+
+def tell_author(comment: Comment, action: str) -> None:
+    """Tell the apps above (notifications) after commit what a moderator did to a comment."""
+    comment_id = comment.pk
+    transaction.on_commit(
+        lambda: signals.comment_moderated.send(sender=Comment, comment_id=comment_id, action=action)
+    )
