@@ -1,0 +1,155 @@
+"""Candidates: items in a channel's review queue, submitted by a curator or brought by a
+feed; accepted as curated stories (through masthead.stories.services) or dismissed."""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import logging
+from dataclasses import dataclass, field
+from typing import IO, Any
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.utils import timezone
+from django.utils.html import strip_tags
+from django.utils.translation import gettext as _
+
+from masthead.accounts.models import User
+from masthead.channels.models import Channel, Section
+from masthead.core.canonical import canonical_url
+from masthead.core.http import FetchError, fetch
+from masthead.stories.models import Story
+from masthead.stories.services import check_can_curate, story_create, story_publish
+
+from ..models import Candidate, Item
+from .items import enqueue_fetch, item_find_or_create
+
+logger = logging.getLogger(__name__)
+
+
+IMAGE_MAX_BYTES = 8 * 1024 * 1024
+
+
+@dataclass
+class Submission:
+    """What became of a URL a curator submitted."""
+
+    candidate: Candidate | None = None
+    story_here: Story | None = None  # already curated in this channel
+    stories_elsewhere: list[Story] = field(default_factory=list)  # curated by other channels
+
+
+def stories_for_url(url: str) -> list[Story]:
+    return list(Story.objects.filter(original_url=url).select_related("channel", "section"))
+
+
+@transaction.atomic
+def candidate_submit(
+    *, actor: User, channel: Channel, url: str, section: Section | None = None
+) -> Submission:
+    """A curator pastes an article's address: it is fetched and extracted in the background
+    and waits as a candidate; an article this channel already curated points to its story."""
+    check_can_curate(actor, channel)
+    canonical = canonical_url(url)
+    existing = stories_for_url(canonical)
+    here = next((story for story in existing if story.channel_id == channel.pk), None)
+    if here is not None:
+        return Submission(story_here=here)
+    item, _created = item_find_or_create(url=canonical)
+    candidate, _new = Candidate.objects.get_or_create(
+        channel=channel, item=item, defaults={"submitted_by": actor, "section": section}
+    )
+    if candidate.status == Candidate.Status.DISMISSED:
+        candidate.status = Candidate.Status.PENDING
+        candidate.save(update_fields=["status"])
+    if item.fetch_state != Item.Fetch.DONE:
+        item.fetch_state = Item.Fetch.NOT_ASKED  # a failed fetch is tried again on request
+        enqueue_fetch(item)
+    return Submission(
+        candidate=candidate, stories_elsewhere=[s for s in existing if s.channel_id != channel.pk]
+    )
+
+
+def candidate_refetch(*, actor: User, candidate: Candidate) -> None:
+    check_can_curate(actor, candidate.channel)
+    item = candidate.item
+    item.fetch_state = Item.Fetch.NOT_ASKED
+    with transaction.atomic():
+        enqueue_fetch(item)
+
+
+def candidate_initial(candidate: Candidate) -> dict[str, Any]:
+    """The curated-story form, filled from what the item knows: the extraction, else the feed."""
+    item = candidate.item
+    data = item.extracted or {}
+    published = data.get("published")
+    moment = dt.datetime.fromisoformat(published) if published else item.published_at
+    return {
+        "original_url": item.url if item.url.startswith("http") else "",
+        "source_name": data.get("publisher") or item.publisher,
+        "headline": data.get("headline") or item.title,
+        "byline": data.get("byline") or item.author,
+        "excerpt": data.get("excerpt") or strip_tags(item.summary)[:600],
+        "image_url": data.get("image") or item.image_url,
+        "image_caption": data.get("image_caption", ""),
+        "image_credit": data.get("image_credit", ""),
+        "published": moment,
+        "section": candidate.section_id,
+    }
+
+
+@transaction.atomic
+def candidate_accept(
+    *,
+    actor: User,
+    candidate: Candidate,
+    action: str = "publish",
+    publish_at: dt.datetime | None = None,
+    image: IO[bytes] | None = None,
+    image_url: str = "",
+    source_name: str = "",
+    **fields: Any,
+) -> Story:
+    """The curator's story from a candidate: a curated story linking to the original, its lead
+    photo uploaded or copied from the original page (through the guarded client).
+    ``action`` is "publish" (now), "schedule" (at ``publish_at``) or "draft"."""
+    check_can_curate(actor, candidate.channel)
+    if candidate.status == Candidate.Status.ACCEPTED and candidate.story_id:
+        raise ValidationError(_("This candidate is already a story."))
+    if image is None and image_url:
+        image = _download_image(image_url)
+    story = story_create(
+        actor=actor,
+        channel=candidate.channel,
+        kind=Story.Kind.CURATED,
+        image=image,
+        source_name=source_name,
+        **fields,
+    )
+    if action == "publish":
+        story_publish(actor=actor, story=story)
+    elif action == "schedule":
+        story_publish(actor=actor, story=story, at=publish_at)
+    candidate.status, candidate.story = Candidate.Status.ACCEPTED, story
+    candidate.decided_at, candidate.decided_by = timezone.now(), actor
+    candidate.save(update_fields=["status", "story", "decided_at", "decided_by"])
+    return story
+
+
+def _download_image(url: str) -> IO[bytes] | None:
+    """The lead photo of an article, or None if it cannot be had (the story goes without)."""
+    try:
+        response = fetch(url, expect="image", max_bytes=IMAGE_MAX_BYTES)
+    except FetchError as error:
+        logger.info("lead image %s not copied: %s", url, error)
+        return None
+    return io.BytesIO(response.content)
+
+
+@transaction.atomic
+def candidates_dismiss(*, actor: User, channel: Channel, ids: list[int]) -> int:
+    check_can_curate(actor, channel)
+    return Candidate.objects.filter(
+        channel=channel, pk__in=ids, status=Candidate.Status.PENDING
+    ).update(status=Candidate.Status.DISMISSED, decided_at=timezone.now(), decided_by=actor)
