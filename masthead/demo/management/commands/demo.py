@@ -1,6 +1,9 @@
 from __future__ import annotations
 
 import os
+import signal
+import subprocess
+import sys
 from typing import Any
 
 from django.core.management import call_command
@@ -38,5 +41,33 @@ class Command(BaseCommand):
             return
         self.stdout.write(
             f"Masthead is at http://{options['host']}:{options['port']}/ (Ctrl-C to stop)\n"
+            "Background work (notifications, fetching pages, feeds) runs beside it; its e-mails "
+            "are printed here.\n"
         )
-        call_command("serve", host=options["host"], port=options["port"])
+        self.stdout.flush()
+        serve_with_worker(options["host"], options["port"])
+
+
+def serve_with_worker(host: str, port: int) -> None:
+    """`masthead serve` and one `masthead worker`, stopped together: the demo's replies reach
+    inboxes and its submitted URLs are fetched, as on a real installation."""
+    masthead = [sys.executable, "-m", "masthead.cli"]
+    worker = subprocess.Popen([*masthead, "worker"])  # noqa: S603 - our own CLI
+    server = subprocess.Popen([*masthead, "serve", "--host", host, "--port", str(port)])  # noqa: S603
+
+    def stop(*_args: Any) -> None:
+        raise SystemExit(0)
+
+    signal.signal(signal.SIGTERM, stop)
+    try:
+        server.wait()
+    except KeyboardInterrupt:
+        pass
+    finally:
+        for process in (server, worker):
+            process.terminate()
+        for process in (server, worker):
+            try:
+                process.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                process.kill()
