@@ -18,13 +18,9 @@ import nh3
 from masthead.core.sanitize import DROP_WITH_CONTENT
 
 WEB_SCHEMES = {"http", "https"}
-
-
 # How far into a document its kind (JSON, XML, HTML, binary) shows; enough for BOMs, an XML
 # declaration, a doctype and the first elements.
 SNIFF_BYTES = 1024
-
-
 _CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
 
 

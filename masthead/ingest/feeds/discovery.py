@@ -17,8 +17,6 @@ FEED_LINK_TYPES = {
     "application/json",
     "application/rdf+xml",
 }
-
-
 _META_CHARSET = re.compile(rb"""<meta[^>]{0,200}?charset\s*=\s*["']?([\w.:-]+)""", re.IGNORECASE)
 
 

@@ -11,8 +11,6 @@ from lxml import etree
 from .common import FeedError, OpmlOutline, _plain_text
 
 _LXML_POSITION = re.compile(r",? line \d+, column \d+$")
-
-
 # XML 1.0 cannot carry these at all, not even escaped; lxml refuses to write them.
 _NOT_XML_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 

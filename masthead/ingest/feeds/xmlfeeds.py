@@ -32,14 +32,8 @@ from .common import (
 )
 
 _BINARY = re.compile(r"[\x00-\x08\x0e-\x1a\x1c-\x1f]")
-
-
 _HTML_START = re.compile(r"<(!doctype\s+html|html[\s>]|head[\s>]|body[\s>])", re.IGNORECASE)
-
-
 _COMMENT = re.compile(r"<!--.*?-->", re.DOTALL)
-
-
 _ROOT_ELEMENT = re.compile(r"<([A-Za-z_][\w:.-]{0,100})")
 
 

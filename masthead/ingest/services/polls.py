@@ -21,11 +21,7 @@ from .items import enqueue_fetch, item_find_or_create
 from .subscriptions import FEED_MAX_BYTES
 
 CLAIM_SECONDS = 300  # a worker's claim on a feed; a worker killed mid-poll frees it by then
-
-
 DEAD_AFTER_DAYS = 14  # a feed failing this long is marked dead and no longer polled
-
-
 BACKOFF_MAX_SECONDS = 24 * 3600
 
 
