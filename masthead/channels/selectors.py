@@ -28,14 +28,6 @@ def section_get(*, channel_slug: str, slug: str) -> Section:
     )
 
 
-def roles_of(user: Any, channel_id: int) -> set[str]:
-    if not getattr(user, "is_authenticated", False):
-        return set()
-    return set(
-        ChannelRole.objects.filter(user=user, channel_id=channel_id).values_list("role", flat=True)
-    )
-
-
 def can_curate(user: Any, channel_id: int) -> bool:
     """Owners and curators of the channel, and site staff, write and curate its stories."""
     if not getattr(user, "is_authenticated", False) or not user.is_active:
@@ -53,7 +45,13 @@ def is_owner(user: Any, channel_id: int) -> bool:
     """The channel's owners, and site staff: who manage its team and export its members."""
     if not getattr(user, "is_authenticated", False) or not user.is_active:
         return False
-    return bool(user.is_staff) or ChannelRole.Role.OWNER in roles_of(user, channel_id)
+    if user.is_staff:
+        return True
+    if not user.holds_channel_role:
+        return False
+    return ChannelRole.objects.filter(
+        user=user, channel_id=channel_id, role=ChannelRole.Role.OWNER
+    ).exists()
 
 
 def can_moderate(user: Any, channel_id: int) -> bool:

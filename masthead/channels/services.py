@@ -11,6 +11,7 @@ from masthead.accounts.models import User
 
 from .context_processors import NAV_CACHE_KEY
 from .models import Channel, ChannelRole, Follow, Section
+from .selectors import is_owner
 
 
 def _require_admin(actor: User | None) -> None:
@@ -75,10 +76,7 @@ APPOINTED_BY_OWNERS = (ChannelRole.Role.CURATOR, ChannelRole.Role.MODERATOR)
 def _require_appointer(actor: User | None, channel: Channel, role: str) -> None:
     if actor is None or actor.is_staff:
         return
-    is_owner = ChannelRole.objects.filter(
-        channel=channel, user=actor, role=ChannelRole.Role.OWNER
-    ).exists()
-    if not (is_owner and role in APPOINTED_BY_OWNERS):
+    if not (is_owner(actor, channel.pk) and role in APPOINTED_BY_OWNERS):
         raise PermissionDenied(_("Only the channel's owner appoints its curators and moderators."))
 
 

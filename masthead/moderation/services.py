@@ -203,7 +203,10 @@ def screen(
     members (the comments themselves belong to discussion, which calls this)."""
     bans = check_can_write(author, channel_id)
     rules_list = word_rules_for(channel_id)
-    banned = words.find(text, [n for kind, n in rules_list if kind == WordRule.Kind.BANNED])
+    found = words.words(text) if rules_list else []  # normalised once for both lists
+    banned = words.find(
+        text, [n for kind, n in rules_list if kind == WordRule.Kind.BANNED], found=found
+    )
     if banned:
         raise ValidationError(
             _("Your comment contains “%(word)s”, which this channel does not allow.")
@@ -220,7 +223,9 @@ def screen(
         )
     if any(ban.kind == Ban.Kind.SHADOW for ban in bans):
         return Screening("shadow")
-    suspect = words.find(text, [n for kind, n in rules_list if kind == WordRule.Kind.SUSPECT])
+    suspect = words.find(
+        text, [n for kind, n in rules_list if kind == WordRule.Kind.SUSPECT], found=found
+    )
     if suspect:
         return Screening("pending", _("contains “%(word)s”") % {"word": suspect})
     if score.value >= rules.score_queue_at:

@@ -37,7 +37,6 @@ DIGEST_RETRY = dt.timedelta(hours=1)
 DIGEST_GIVE_UP = dt.timedelta(days=7)
 LOOP_SECONDS = 60
 _SALT = "masthead.notifications.unsubscribe"
-_RELATED = ("comment__story__channel", "comment__story__section", "comment__author__profile")
 
 
 def reachable(user: User) -> bool:
@@ -103,10 +102,9 @@ def send_one(notification: Notification) -> bool:
     )
     if not claimed:
         return False
-    comment, user = notification.comment, notification.recipient
+    comment, user, summary = notification.comment, notification.recipient, notification.summary()
     lines = [
-        _("%(summary)s on “%(story)s”:")
-        % {"summary": notification.summary(), "story": comment.story.headline},
+        _("%(summary)s on “%(story)s”:") % {"summary": summary, "story": comment.story.headline},
         "",
         comment.body_source[:1000],
         "",
@@ -119,9 +117,7 @@ def send_one(notification: Notification) -> bool:
         "kind": notification.get_kind_display()
     }
     try:
-        _send(
-            user, notification.summary(), "\n".join(lines) + _footer(why, unsubscribe), unsubscribe
-        )
+        _send(user, summary, "\n".join(lines) + _footer(why, unsubscribe), unsubscribe)
     except Exception:
         logger.exception("could not e-mail notification %s", notification.pk)
         return False
@@ -169,7 +165,7 @@ def digest_send(preferences: Preferences, now: dt.datetime) -> int:
         Notification.objects.filter(
             recipient=user, email_due=True, emailed_at__isnull=True, created_at__lt=cutoff
         )
-        .select_related(*_RELATED)
+        .with_comment()
         .order_by("created_at")
     )
     wanted = [

@@ -11,6 +11,14 @@ from django.utils.translation import gettext_lazy as _
 from masthead.discussion.models import Comment
 
 
+class NotificationQuerySet(models.QuerySet["Notification"]):
+    def with_comment(self) -> NotificationQuerySet:
+        """With what a notification shows: the comment, its author and its story's address."""
+        return self.select_related(
+            "comment__story__channel", "comment__story__section", "comment__author__profile"
+        )
+
+
 class Notification(models.Model):
     """Something a member should know about one comment: a reply to theirs, a mention of
     their handle, or a moderator's decision on theirs. One per member, kind and comment (a
@@ -33,6 +41,8 @@ class Notification(models.Model):
     # E-mail: sent (or claimed for sending) at ``emailed_at``; ``email_due`` waits for the digest.
     emailed_at = models.DateTimeField(null=True, blank=True)
     email_due = models.BooleanField(default=False)
+
+    objects = NotificationQuerySet.as_manager()
 
     class Meta:
         constraints: ClassVar = [

@@ -38,7 +38,9 @@ def unread_count(user: User) -> int:
 
 def _comment(comment_id: int) -> Comment | None:
     return (
-        Comment.objects.select_related("story__channel", "story__section", "author__profile")
+        Comment.objects.select_related(
+            "story__channel", "story__section", "author__profile", "parent__author"
+        )
         .filter(pk=comment_id)
         .first()
     )
@@ -55,7 +57,7 @@ def notify_for_comment(comment_id: int, *, email: bool = True) -> int:
     # its parent's author is a mention for a member who turned replies off.
     targets: dict[int, tuple[User, list[str]]] = {}
     if comment.parent_id:
-        parent_author = User.objects.filter(comments__pk=comment.parent_id).first()
+        parent_author = comment.parent.author if comment.parent else None
         if parent_author is not None and parent_author.pk != comment.author_id:
             targets[parent_author.pk] = (parent_author, [Notification.Kind.REPLY])
     handles = {h.lower() for h in MENTION.findall(comment.body_source)}
@@ -112,7 +114,6 @@ def deliver(user: User, kinds: list[str], comment: Comment, *, email: bool = Tru
         return 0  # this event was delivered before: nothing twice
     cache.delete(_unread_key(user.pk))
     if by_email and not preferences.digest:
-        notification.comment = comment
         mail.send_one(notification)
     return 1
 
@@ -150,11 +151,7 @@ def unsubscribe(user_id: int, kind: str) -> Preferences | None:
 
 def inbox(user: User, *, limit: int = 50) -> list[Notification]:
     return list(
-        Notification.objects.filter(recipient=user)
-        .select_related(
-            "comment__story__channel", "comment__story__section", "comment__author__profile"
-        )
-        .order_by("-created_at")[:limit]
+        Notification.objects.filter(recipient=user).with_comment().order_by("-created_at")[:limit]
     )
 
 

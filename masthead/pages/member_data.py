@@ -114,7 +114,7 @@ def member_export(member: User) -> dict[str, Any]:
                 "emailed": n.emailed_at.isoformat() if n.emailed_at else None,
             }
             for n in Notification.objects.filter(recipient=member)
-            .select_related("comment__story__channel", "comment__story__section")
+            .with_comment()
             .order_by("created_at")
         ],
     }

@@ -1,7 +1,6 @@
 from __future__ import annotations
 
 import datetime as dt
-from zoneinfo import ZoneInfo
 
 from django import forms
 from django.contrib import messages
@@ -19,6 +18,7 @@ from masthead.accounts.selectors import profile_get_by_handle
 from masthead.channels import selectors as channel_selectors
 from masthead.core import ratelimit
 from masthead.core.pagecache import LISTING_SECONDS, cache_for_anonymous
+from masthead.core.timefmt import in_zone
 from masthead.discussion.forms import CommentForm
 from masthead.discussion.permissions import CommentPolicy
 from masthead.discussion.rendering import comment_section
@@ -104,7 +104,7 @@ def story(
             ).html,
             "sort": order["sort"],
             "comments_closed": comments_closed(found),
-            "close_at": _local_input(found.comments_close_at, found.time_zone),
+            "close_at": _local_input(found.comments_close_at, found.time_zone) if moderator else "",
             "policy": policy,
             "can_curate": curator,
             "more_stories": story_selectors.story_list_more(story=found),
@@ -249,4 +249,4 @@ def channel_members(request: HttpRequest, channel: str) -> HttpResponse:
 
 def _local_input(moment: dt.datetime | None, zone: str) -> str:
     """A time as a datetime-local field shows it, in the story's zone."""
-    return moment.astimezone(ZoneInfo(zone)).strftime("%Y-%m-%dT%H:%M") if moment else ""
+    return in_zone(moment, zone).strftime("%Y-%m-%dT%H:%M") if moment else ""

@@ -129,10 +129,7 @@ def check_can_comment(actor: User, story: Story) -> None:
         raise PermissionDenied(_("Choose a handle and display name before commenting."))
     if not story.is_live():
         raise PermissionDenied(_("This story is not open for comments."))
-    if not story.comments_open:
-        raise PermissionDenied(_("Comments on this story are closed."))
-    closes = comments_close_at(story)
-    if closes is not None and closes <= timezone.now():
+    if comments_closed(story):
         raise PermissionDenied(_("Comments on this story are closed."))
 
 
