@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from masthead.stories.models import Story
 
 COMMENT_MAX_LENGTH = 5000  # characters of Markdown; longer is an article, not a comment
-COMMENT_EDIT_WINDOW = timedelta(minutes=15)  # after this, only moderators edit
+COMMENT_EDIT_WINDOW = timedelta(minutes=15)  # after this a comment stands as it was read
 
 
 class Comment(models.Model):

@@ -33,6 +33,12 @@ class CommentPolicy:
             is_moderator=member and can_moderate(viewer, channel_id),
         )
 
+    @classmethod
+    def for_moderator(cls, viewer: Any) -> CommentPolicy:
+        """The policy of a viewer already known to moderate the channel (the moderation
+        services asked ``moderation.require_moderator``, which names their role for the log)."""
+        return cls(viewer_id=viewer.pk, is_member=True, is_moderator=True)
+
     def is_author(self, comment: Comment) -> bool:
         return self.viewer_id is not None and comment.author_id == self.viewer_id
 
@@ -56,10 +62,19 @@ class CommentPolicy:
         )
 
     def can_approve(self, comment: Comment) -> bool:
-        return self.is_moderator and comment.status in {
-            Comment.Status.PENDING,
-            Comment.Status.SHADOW,
-        }
+        return (
+            self.is_moderator
+            and comment.status in {Comment.Status.PENDING, Comment.Status.SHADOW}
+            and not comment.is_deleted
+        )
+
+    def can_keep(self, comment: Comment) -> bool:
+        """Keep a reported comment as it is: its reports are dismissed."""
+        return (
+            self.is_moderator
+            and comment.status == Comment.Status.VISIBLE
+            and bool(comment.open_reports)
+        )
 
     def can_remove(self, comment: Comment) -> bool:
         return self.is_moderator and not comment.is_deleted
@@ -72,13 +87,13 @@ class CommentPolicy:
         )
 
     def can_edit(self, comment: Comment) -> bool:
-        if comment.is_deleted or not self.is_member:
-            return False
-        if self.is_moderator:
-            return True
+        """Only the author edits, within the window. Moderators never rewrite a member's
+        words: they hide or remove with a reason (docs/decisions/0009-moderators-do-not-edit.md).
+        A shadow-banned author edits as anyone would: their comments look visible to them."""
         return (
             self.is_author(comment)
-            and comment.status == Comment.Status.VISIBLE
+            and not comment.is_deleted
+            and comment.status in {Comment.Status.VISIBLE, Comment.Status.SHADOW}
             and self.within_edit_window(comment)
         )
 
@@ -86,7 +101,20 @@ class CommentPolicy:
         return self.is_author(comment) and not comment.is_deleted
 
     def can_hide(self, comment: Comment) -> bool:
-        return self.is_moderator and comment.status == Comment.Status.VISIBLE
+        """Hide a visible comment, or one waiting for review (turned down without a reason
+        shown; removal shows one)."""
+        return (
+            self.is_moderator
+            and comment.status in {Comment.Status.VISIBLE, Comment.Status.PENDING}
+            and not comment.is_deleted
+        )
+
+    def can_unfeature(self, comment: Comment) -> bool:
+        return self.is_moderator and comment.featured
+
+    def can_lock(self, comment: Comment) -> bool:
+        """Lock or unlock the thread the comment is in."""
+        return self.is_moderator
 
     def can_restore(self, comment: Comment) -> bool:
         return self.is_moderator and comment.status in {

@@ -101,7 +101,7 @@ def _queue(request: HttpRequest, channel: Channel | None) -> HttpResponseBase:
         "counts": selectors.queue_counts(channel_id=channel.pk if channel else None),
         "reasons": selectors.report_reasons([c.pk for c in comments]) if tab == "reported" else {},
         "more": len(comments) == selectors.QUEUE_PAGE,
-        "policy": CommentPolicy(viewer_id=request.user.pk, is_member=True, is_moderator=True),
+        "policy": CommentPolicy.for_moderator(request.user),
     }
     return render(request, "discussion/queue.html", context)
 

@@ -153,7 +153,9 @@ def comment_reply(request: HttpRequest, pk: int) -> HttpResponseBase:
 @require_http_methods(["GET", "POST"])
 def comment_edit(request: HttpRequest, pk: int) -> HttpResponseBase:
     comment = selectors.comment_get(pk)
-    policy = CommentPolicy.for_viewer(request.user, comment.story.channel_id)
+    if request.method == "GET":
+        # 403 with the reason; a refused POST keeps the typed text in the form instead.
+        services.check_can_edit(member_of(request), comment)
     form = CommentEditForm(request.POST or None, initial={"body": comment.body_source})
     status = 200
     if request.method == "POST":
@@ -167,19 +169,14 @@ def comment_edit(request: HttpRequest, pk: int) -> HttpResponseBase:
                     actor=member_of(request), comment=comment, body=form.cleaned_data["body"]
                 ),
             )
-            if outcome.done:
+            if outcome.value is not None:
+                edited = outcome.value
+                if edited.status == Comment.Status.PENDING:
+                    messages.info(request, _("Your edit waits for a moderator's review."))
                 if request.htmx:  # type: ignore[attr-defined]
-                    return _comment_fragment(request, comment)
-                return _back_to(comment)
+                    return _comment_fragment(request, edited)
+                return _back_to(edited)
             status = outcome.status
-    elif not policy.can_edit(comment):
-        form.add_error(
-            None,
-            _("Comments can be edited for 15 minutes after posting.")
-            if policy.is_author(comment)
-            else _("You cannot edit this comment."),
-        )
-        status = 403
     if request.htmx:  # type: ignore[attr-defined]
         response = render(
             request,
@@ -205,7 +202,7 @@ def comment_edit(request: HttpRequest, pk: int) -> HttpResponseBase:
 def comment_delete(request: HttpRequest, pk: int) -> HttpResponseBase:
     comment = selectors.comment_get(pk)
     if request.method == "POST":
-        services.comment_delete(actor=member_of(request), comment=comment)
+        comment = services.comment_delete(actor=member_of(request), comment=comment)
         if request.htmx:  # type: ignore[attr-defined]
             return _comment_fragment(request, comment)
         messages.success(request, _("Your comment is deleted. Its number stays in the thread."))

@@ -165,6 +165,19 @@ class LogEntry(models.Model):
     )
     target = models.CharField(max_length=300, blank=True)  # "No. 3-2 on <story headline>"
     target_url = models.CharField(max_length=500, blank=True)
+    # What the entry is about, beside the text shown: one comment's or story's history is a
+    # filter. The text stays when the row it points at goes.
+    story = models.ForeignKey(
+        "stories.Story", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    comment = models.ForeignKey(
+        "discussion.Comment",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        db_index=False,  # log_comment_idx leads with it
+    )
     reason = models.CharField(max_length=500, blank=True)
     created_at = models.DateTimeField(default=timezone.now, db_index=True)
 
@@ -174,6 +187,7 @@ class LogEntry(models.Model):
         ordering = ("-created_at", "-id")
         indexes: ClassVar = [
             models.Index(fields=["channel", "-created_at"], name="log_channel_idx"),
+            models.Index(fields=["comment", "-created_at"], name="log_comment_idx"),
         ]
 
     def __str__(self) -> str:

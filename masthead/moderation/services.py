@@ -44,8 +44,12 @@ def log(
     target: str = "",
     target_url: str = "",
     reason: str = "",
+    story_id: int | None = None,
+    comment_id: int | None = None,
 ) -> LogEntry:
     return LogEntry.objects.create(
+        story_id=story_id,
+        comment_id=comment_id,
         channel_id=channel.pk if isinstance(channel, Channel) else channel,
         actor=actor,
         actor_role=role,

@@ -9,6 +9,7 @@ story's revision and, after commit, drops its cached page.
 from .comments import (
     CLIENT_TOKEN_MAX_LENGTH,
     check_can_comment,
+    check_can_edit,
     comment_create,
     comment_delete,
     comment_edit,
@@ -35,6 +36,7 @@ from .reactions import (
 __all__ = [
     "CLIENT_TOKEN_MAX_LENGTH",
     "check_can_comment",
+    "check_can_edit",
     "comment_approve",
     "comment_create",
     "comment_delete",

@@ -20,7 +20,7 @@ from masthead.stories.models import Story
 
 from ..models import COMMENT_EDIT_WINDOW, COMMENT_MAX_LENGTH, Comment
 from ..permissions import CommentPolicy
-from .common import announce, story_changed, thread_head
+from .common import announce, comment_locked, counted, story_changed, thread_head
 
 CLIENT_TOKEN_MAX_LENGTH = 64
 
@@ -209,6 +209,8 @@ def _comment_insert(
         if earlier is not None:
             transaction.set_rollback(True)  # the count above was for a comment not made
             return earlier, False
+    # The story as it is now, under its lock: withdrawn or closed since the view read it.
+    check_can_comment(actor, Story.objects.get(pk=story.pk))
     if parent is None:
         thread, position = thread_count, 1
     else:
@@ -247,31 +249,60 @@ def _comment_insert(
     return comment, True
 
 
-@transaction.atomic
-def comment_edit(*, actor: User, comment: Comment, body: str) -> Comment:
+def check_can_edit(actor: User, comment: Comment) -> None:
+    """Refuse, with the reason, an edit the actor may not make to the comment."""
     policy = CommentPolicy.for_viewer(actor, comment.story.channel_id)
-    if not policy.can_edit(comment):
-        if policy.is_author(comment) and not comment.is_deleted:
-            raise PermissionDenied(
-                _("Comments can be edited for %(minutes)s minutes after posting.")
-                % {"minutes": int(COMMENT_EDIT_WINDOW.total_seconds() // 60)}
-            )
-        raise PermissionDenied(_("You cannot edit this comment."))
-    comment.body_source, comment.body_html = _render_body(body)
-    comment.edited_at = timezone.now()
-    comment.save(update_fields=["body_source", "body_html", "edited_at"])
-    story_changed(comment.story)
+    if policy.can_edit(comment):
+        return
+    if policy.is_author(comment) and not comment.is_deleted and policy.within_edit_window(comment):
+        raise PermissionDenied(_("A comment waiting for review or taken down cannot be edited."))
+    if policy.is_author(comment) and not comment.is_deleted:
+        raise PermissionDenied(
+            _("Comments can be edited for %(minutes)s minutes after posting.")
+            % {"minutes": int(COMMENT_EDIT_WINDOW.total_seconds() // 60)}
+        )
+    raise PermissionDenied(_("You cannot edit this comment."))
+
+
+def comment_edit(*, actor: User, comment: Comment, body: str) -> Comment:
+    """The author rewrites their comment within the edit window. The new text is screened as
+    a new comment is (bans, word lists, the scorer, pre-moderation): what would have been
+    refused is refused, and an edit that would have waited for review goes back to the queue.
+    """
+    source, html = _render_body(body)
+    check_can_edit(actor, comment)
+    channel_id = comment.story.channel_id
+    screening = moderation.screen(
+        author=actor,
+        channel_id=channel_id,
+        text=source,
+        history=lambda n: _recent_decisions(actor, channel_id, n),
+    )
+    with transaction.atomic():
+        comment = comment_locked(comment)
+        check_can_edit(actor, comment)  # again, on the row as it is now
+        was_counted = counted(comment)
+        if comment.status == Comment.Status.VISIBLE and screening.status != comment.status:
+            comment.status = screening.status
+            comment.held_reason = screening.reason[:300]
+        comment.body_source, comment.body_html = source, html
+        comment.edited_at = timezone.now()
+        comment.save(
+            update_fields=["body_source", "body_html", "edited_at", "status", "held_reason"]
+        )
+        story_changed(comment.story, comments_delta=int(counted(comment)) - int(was_counted))
     return comment
 
 
 @transaction.atomic
 def comment_delete(*, actor: User, comment: Comment) -> Comment:
     """The author deletes their comment: its text goes, its number stays as a tombstone."""
+    comment = comment_locked(comment)
     if comment.author_id != actor.pk:
         raise PermissionDenied(_("Only the author can delete a comment."))
     if comment.is_deleted:
-        return comment
-    was_counted = comment.status == Comment.Status.VISIBLE
+        return comment  # deleted already: by this request's twin
+    was_counted = counted(comment)
     comment.deleted_at = timezone.now()
     comment.body_source = ""
     comment.body_html = ""

@@ -22,8 +22,27 @@ def story_changed(story: Story, *, comments_delta: int = 0, **extra: Any) -> Non
     transaction.on_commit(lambda: pagecache.invalidate_story(story))
 
 
-def thread_head(story: Story, thread: int) -> Comment:
-    return Comment.objects.get(story=story, thread=thread, position=1)
+def comment_locked(comment: Comment | int) -> Comment:
+    """The comment's row as it is now, locked until the transaction ends (on SQLite the
+    transaction already holds the database's write lock). Services check and change this,
+    never the instance a view loaded before: two requests that race read one after the other.
+    """
+    pk = comment if isinstance(comment, int) else comment.pk
+    return (
+        Comment.objects.select_for_update(of=("self",))
+        .select_related("story__channel", "story__section")
+        .get(pk=pk)
+    )
+
+
+def counted(comment: Comment) -> bool:
+    """Whether the comment is in its story's ``comment_count``: visible and not deleted."""
+    return comment.status == Comment.Status.VISIBLE and not comment.is_deleted
+
+
+def thread_head(story: Story, thread: int, *, lock: bool = False) -> Comment:
+    comments = Comment.objects.select_for_update(of=("self",)) if lock else Comment.objects
+    return comments.get(story=story, thread=thread, position=1)
 
 
 def announce(comment: Comment) -> None:

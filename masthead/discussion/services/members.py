@@ -16,8 +16,10 @@ def member_erase(*, member: User) -> int:
     """Before a member's account is deleted: their comments become tombstones of a deleted
     member (text gone, numbers kept), their reactions and open reports are taken back. Returns
     how many comments were erased. Runs inside the caller's transaction."""
+    # Locked: a moderator's decision on one of them waits, so the counts below stay true.
     comments = list(
-        Comment.objects.filter(author=member)
+        Comment.objects.select_for_update(of=("self",))
+        .filter(author=member)
         .select_related("story")
         .only("id", "status", "deleted_at", "story")
     )
@@ -34,7 +36,9 @@ def member_erase(*, member: User) -> int:
     )
     # One reaction and one report per member and comment: each comment loses one of each.
     reacted = Reaction.objects.filter(member=member).values("comment_id")
-    Comment.objects.filter(pk__in=reacted).update(reaction_count=F("reaction_count") - 1)
+    Comment.objects.filter(pk__in=reacted, reaction_count__gt=0).update(
+        reaction_count=F("reaction_count") - 1
+    )
     Reaction.objects.filter(member=member).delete()
     reported = CommentReport.objects.filter(reporter=member, resolved_at__isnull=True)
     Comment.objects.filter(pk__in=reported.values("comment_id"), open_reports__gt=0).update(

@@ -111,19 +111,22 @@ def test_comments_render_markdown_subset_and_drop_html(story: Story, member: Any
     assert 'rel="nofollow ugc noopener noreferrer"' in comment.body_html
 
 
-def test_edit_window_then_only_moderators(story: Story, member: Any, curator: Any) -> None:
+def test_the_author_edits_within_the_window_and_moderators_never_do(
+    story: Story, member: Any, curator: Any
+) -> None:
     comment, _ = services.comment_create(actor=member, story=story, body="Typo")
-    services.comment_edit(actor=member, comment=comment, body="Fixed")
-    assert comment.body_source == "Fixed" and comment.edited_at is not None
+    edited = services.comment_edit(actor=member, comment=comment, body="Fixed")
+    assert edited.body_source == "Fixed" and edited.edited_at is not None
+    with pytest.raises(PermissionDenied):  # moderators hide or remove, never rewrite
+        services.comment_edit(actor=curator, comment=comment, body="Moderator's words")
     Comment.objects.filter(pk=comment.pk).update(
         created_at=timezone.now() - COMMENT_EDIT_WINDOW - dt.timedelta(seconds=1)
     )
     comment.refresh_from_db()
     with pytest.raises(PermissionDenied, match="15 minutes"):
         services.comment_edit(actor=member, comment=comment, body="Too late")
-    services.comment_edit(actor=curator, comment=comment, body="Moderator's fix")
     comment.refresh_from_db()
-    assert comment.body_source == "Moderator's fix"
+    assert comment.body_source == "Fixed"
 
 
 def test_others_cannot_edit(story: Story, member: Any, other_member: Any) -> None:
@@ -151,11 +154,11 @@ def test_only_channel_curators_hide_and_restore(
     )
     with pytest.raises(PermissionDenied):
         services.comment_hide(actor=other_channel_curator, comment=comment)
-    services.comment_hide(actor=curator, comment=comment)
+    comment = services.comment_hide(actor=curator, comment=comment)
     assert comment.status == Comment.Status.HIDDEN
     story.refresh_from_db()
     assert story.comment_count == 0
-    services.comment_restore(actor=curator, comment=comment)
+    comment = services.comment_restore(actor=curator, comment=comment)
     story.refresh_from_db()
     assert comment.status == Comment.Status.VISIBLE and story.comment_count == 1
 

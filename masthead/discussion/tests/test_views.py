@@ -195,7 +195,9 @@ def test_moderation_buttons_only_for_the_channels_curators(
 def test_report_form_and_one_report_per_member(
     member_client: Client, story: Story, other_member: Any
 ) -> None:
-    comment, _ = comment_create(actor=other_member, story=story, body="Buy cheap pills")
+    comment, _ = comment_create(
+        actor=other_member, story=story, body="My cousin sells watches, ask me"
+    )
     url = reverse("discussion:report", kwargs={"pk": comment.pk})
     assert member_client.post(url, {"reason": "other", "note": ""}).status_code == 422
     response = member_client.post(url, {"reason": "spam"})
