@@ -1,10 +1,16 @@
+"""The admin for channels, sections and roles. Roles change only through
+``channels.services`` (``role_grant``, ``role_revoke``), which keep ``holds_channel_role`` true
+and tell the moderation log."""
+
 from typing import Any
 
 from django.contrib import admin
 from django.http import HttpRequest
 
+from masthead.accounts.models import User
+
 from .models import Channel, ChannelRole, Section
-from .services import role_flag_sync
+from .services import role_grant, role_revoke
 
 
 class SectionInline(admin.TabularInline):
@@ -13,9 +19,15 @@ class SectionInline(admin.TabularInline):
 
 
 class ChannelRoleInline(admin.TabularInline):
+    """The channel's team, to read; appointments are made under Channel roles."""
+
     model = ChannelRole
     extra = 0
-    raw_id_fields = ("user",)
+    fields = readonly_fields = ("user", "role", "created_at")
+    can_delete = False
+
+    def has_add_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False
 
 
 @admin.register(Channel)
@@ -23,13 +35,6 @@ class ChannelAdmin(admin.ModelAdmin):
     list_display = ("name", "slug", "tagline", "created_at")
     search_fields = ("name", "slug")
     inlines = (SectionInline, ChannelRoleInline)
-
-    def save_formset(self, request: HttpRequest, form: Any, formset: Any, change: bool) -> None:
-        before = {role.user for role in formset.queryset} if formset.model is ChannelRole else set()
-        super().save_formset(request, form, formset, change)
-        if formset.model is ChannelRole:
-            for user in before | {role.user for role in formset.queryset.all()}:
-                role_flag_sync(user=user)
 
 
 @admin.register(Section)
@@ -47,18 +52,16 @@ class ChannelRoleAdmin(admin.ModelAdmin):
     raw_id_fields = ("user",)
 
     def save_model(self, request: HttpRequest, obj: ChannelRole, form: Any, change: bool) -> None:
-        previous = ChannelRole.objects.get(pk=obj.pk).user if change else None
-        super().save_model(request, obj, form, change)
-        for user in {obj.user, previous}:
-            if user is not None:
-                role_flag_sync(user=user)
+        actor: User = request.user  # type: ignore[assignment]
+        if change:
+            before = ChannelRole.objects.select_related("channel", "user").get(pk=obj.pk)
+            role_revoke(actor=actor, channel=before.channel, user=before.user, role=before.role)
+        granted = role_grant(actor=actor, channel=obj.channel, user=obj.user, role=obj.role)
+        obj.pk = granted.pk
 
     def delete_model(self, request: HttpRequest, obj: ChannelRole) -> None:
-        super().delete_model(request, obj)
-        role_flag_sync(user=obj.user)
+        role_revoke(actor=request.user, channel=obj.channel, user=obj.user, role=obj.role)  # type: ignore[arg-type]
 
     def delete_queryset(self, request: HttpRequest, queryset: Any) -> None:
-        users = {role.user for role in queryset}
-        super().delete_queryset(request, queryset)
-        for user in users:
-            role_flag_sync(user=user)
+        for role in queryset.select_related("channel", "user"):
+            self.delete_model(request, role)

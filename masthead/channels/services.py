@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 
 from masthead.accounts.models import User
 
+from . import signals
 from .context_processors import NAV_CACHE_KEY
 from .models import Channel, ChannelRole, Follow, Section
 from .selectors import is_owner
@@ -35,8 +36,7 @@ def channel_create(
     channel.full_clean()
     channel.save()
     if owner is not None:
-        ChannelRole.objects.create(channel=channel, user=owner, role=ChannelRole.Role.OWNER)
-        role_flag_sync(user=owner)
+        role_grant(actor=actor, channel=channel, user=owner, role=ChannelRole.Role.OWNER)
     transaction.on_commit(lambda: cache.delete(NAV_CACHE_KEY))
     return channel
 
@@ -52,22 +52,39 @@ def section_create(
     return section
 
 
+def _lock_member(user: User) -> None:
+    """One role change per member at a time: ``holds_channel_role`` is computed from what the
+    member holds after the change."""
+    User.objects.select_for_update().filter(pk=user.pk).first()
+
+
 @transaction.atomic
 def role_grant(*, actor: User | None, channel: Channel, user: User, role: str) -> ChannelRole:
-    """Admins grant any role; an owner of the channel appoints its curators and moderators."""
+    """Admins grant any role; an owner of the channel appoints its curators and moderators.
+    Granting a role the member holds already changes nothing."""
     _require_appointer(actor, channel, role)
     if role not in ChannelRole.Role.values:
         raise ValueError(f"unknown role {role!r}")
-    grant, _created = ChannelRole.objects.get_or_create(channel=channel, user=user, role=role)
+    _lock_member(user)
+    grant, created = ChannelRole.objects.get_or_create(channel=channel, user=user, role=role)
     role_flag_sync(user=user)
+    if created:
+        signals.role_changed.send(
+            sender=ChannelRole, actor=actor, channel=channel, user=user, role=role, granted=True
+        )
     return grant
 
 
 @transaction.atomic
 def role_revoke(*, actor: User | None, channel: Channel, user: User, role: str) -> None:
     _require_appointer(actor, channel, role)
-    ChannelRole.objects.filter(channel=channel, user=user, role=role).delete()
+    _lock_member(user)
+    revoked, _kinds = ChannelRole.objects.filter(channel=channel, user=user, role=role).delete()
     role_flag_sync(user=user)
+    if revoked:
+        signals.role_changed.send(
+            sender=ChannelRole, actor=actor, channel=channel, user=user, role=role, granted=False
+        )
 
 
 APPOINTED_BY_OWNERS = (ChannelRole.Role.CURATOR, ChannelRole.Role.MODERATOR)
@@ -80,12 +97,21 @@ def _require_appointer(actor: User | None, channel: Channel, role: str) -> None:
         raise PermissionDenied(_("Only the channel's owner appoints its curators and moderators."))
 
 
+@transaction.atomic
 def site_moderator_set(*, actor: User | None, user: User, value: bool) -> None:
     """Site moderators moderate every channel; only site admins appoint them."""
     if actor is not None and not actor.is_staff:
         raise PermissionDenied(_("Only site admins appoint site moderators."))
+    changed = (
+        User.objects.filter(pk=user.pk)
+        .exclude(is_site_moderator=value)
+        .update(is_site_moderator=value)
+    )
     user.is_site_moderator = value
-    User.objects.filter(pk=user.pk).update(is_site_moderator=value)
+    if changed:
+        signals.role_changed.send(
+            sender=User, actor=actor, channel=None, user=user, role="moderator", granted=value
+        )
 
 
 def role_flag_sync(*, user: User) -> None:

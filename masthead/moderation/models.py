@@ -146,6 +146,47 @@ class AppendOnly(models.QuerySet["LogEntry"]):
         raise TypeError("the moderation log is append-only")
 
 
+# How the public log names who acted (by role, never by name) and what they did.
+ROLE_PHRASES = {
+    "staff": _("the site's staff"),
+    "site moderator": _("a site moderator"),
+    "owner": _("an owner"),
+    "curator": _("a curator"),
+    "moderator": _("a moderator"),
+    "operator": _("the site's operator"),
+}
+ACTION_PHRASES = {
+    "approve": _("approved"),
+    "keep": _("kept, reports dismissed"),
+    "hide": _("hid"),
+    "remove": _("removed"),
+    "restore": _("restored"),
+    "feature": _("featured"),
+    "unfeature": _("unfeatured"),
+    "lock thread": _("locked the thread"),
+    "unlock thread": _("unlocked the thread"),
+    "close comments": _("closed the comments"),
+    "reopen comments": _("reopened the comments"),
+    "schedule closing": _("scheduled the closing of the comments"),
+    "rules": _("changed the channel's rules"),
+    "ban read_only": _("banned from writing"),
+    "ban full": _("banned"),
+    "ban shadow": _("shadow-banned"),
+    "change read_only ban": _("changed a ban from writing"),
+    "change full ban": _("changed a ban"),
+    "change shadow ban": _("changed a shadow ban"),
+    "lift read_only ban": _("lifted a ban from writing"),
+    "lift full ban": _("lifted a ban"),
+    "lift shadow ban": _("lifted a shadow ban"),
+    "appoint owner": _("appointed an owner"),
+    "appoint curator": _("appointed a curator"),
+    "appoint moderator": _("appointed a moderator"),
+    "dismiss owner": _("dismissed an owner"),
+    "dismiss curator": _("dismissed a curator"),
+    "dismiss moderator": _("dismissed a moderator"),
+}
+
+
 class LogEntry(models.Model):
     """One moderation action, kept for ever: who (and in which role), what, to whom, why.
 
@@ -200,3 +241,17 @@ class LogEntry(models.Model):
 
     def delete(self, *args: Any, **kwargs: Any) -> Any:
         raise TypeError("the moderation log is append-only")
+
+    @property
+    def actor_phrase(self) -> str:
+        return str(ROLE_PHRASES.get(self.actor_role, self.actor_role))
+
+    @property
+    def action_phrase(self) -> str:
+        return str(ACTION_PHRASES.get(self.action, self.action))
+
+    @property
+    def public_target(self) -> str:
+        """What the public log names as the target: never who was made a moderator, since
+        the log names moderators by role alone."""
+        return "" if self.action.startswith(("appoint ", "dismiss ")) else self.target

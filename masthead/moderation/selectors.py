@@ -11,11 +11,14 @@ from .models import Ban, LogEntry, WordRule
 PRIVATE_ACTIONS = Q(action__contains="shadow") | Q(action__endswith="word")
 
 
-def public_log(*, channel_id: int) -> QuerySet[LogEntry]:
+def public_log(*, channel_id: int, comment_id: int | None = None) -> QuerySet[LogEntry]:
+    """The channel's public log, newest first; ``comment_id``: one comment's history."""
+    entries = LogEntry.objects.filter(channel_id=channel_id)
+    if comment_id is not None:
+        entries = entries.filter(comment_id=comment_id)
     return (
-        LogEntry.objects.filter(channel_id=channel_id)
-        .exclude(PRIVATE_ACTIONS)
-        .only("actor_role", "action", "target", "target_url", "reason", "created_at")
+        entries.exclude(PRIVATE_ACTIONS)
+        .only("actor_role", "action", "target", "target_url", "reason", "created_at", "comment_id")
         .order_by("-created_at", "-id")
     )
 

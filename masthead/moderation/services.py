@@ -6,6 +6,7 @@ Every write checks the actor's right (channels.selectors.moderator_role) and log
 
 from __future__ import annotations
 
+import copy
 import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -111,10 +112,20 @@ def rules_for(channel_id: int) -> ChannelRules:
     return _cached(_rules_key(channel_id), load)
 
 
+def rules_copy(channel_id: int) -> ChannelRules:
+    """The channel's rules as a copy to edit (a form's instance): never the cached object,
+    which every comment in the process reads."""
+    return copy.copy(rules_for(channel_id))
+
+
 @transaction.atomic
 def rules_update(*, actor: User, channel: Channel, **values: object) -> ChannelRules:
+    """Change the channel's rules. The row is read afresh and locked, never taken from the
+    cache: a change refused by validation leaves nothing behind for the next reader."""
     role = require_moderator(actor, channel)
-    rules = rules_for(channel.pk)
+    rules = ChannelRules.objects.select_for_update().filter(channel_id=channel.pk).first()
+    if rules is None:
+        rules = ChannelRules(channel_id=channel.pk)
     for name, value in values.items():
         setattr(rules, name, value)
     rules.full_clean()
@@ -271,6 +282,9 @@ def ban_create(
     reason: str,
     expires_at: dt.datetime | None = None,
 ) -> Ban:
+    """Ban a member here (``channel`` None: everywhere). A ban of the same kind already in
+    force here is changed to the new reason and end, not doubled: the form sent twice bans
+    once."""
     role = require_moderator(actor, channel)
     reason = reason.strip()
     if not reason:
@@ -283,14 +297,20 @@ def ban_create(
         raise ValidationError(_("You cannot ban yourself."))
     if moderator_role(user, channel.pk) if channel else (user.is_staff or user.is_site_moderator):
         raise PermissionDenied(_("Moderators of this channel cannot be banned from it."))
-    ban = Ban(
-        channel=channel,
-        user=user,
-        kind=kind,
-        reason=reason[:REASON_MAX],
-        expires_at=expires_at,
-        created_by=actor,
+    User.objects.select_for_update().filter(pk=user.pk).first()  # one ban decision at a time
+    ban = (
+        Ban.objects.in_force()
+        .filter(user=user, channel=channel, kind=kind)
+        .order_by("-created_at")
+        .first()
     )
+    reason = reason[:REASON_MAX]
+    if ban is not None and (ban.reason, ban.expires_at) == (reason, expires_at):
+        return ban
+    action = f"ban {kind}" if ban is None else f"change {kind} ban"
+    if ban is None:
+        ban = Ban(channel=channel, user=user, kind=kind, created_by=actor)
+    ban.reason, ban.expires_at = reason, expires_at
     ban.full_clean()
     ban.save()
     _forget(_bans_key(user.pk))
@@ -299,9 +319,9 @@ def ban_create(
         actor=actor,
         role=role,
         channel=channel,
-        action=f"ban {kind}",
+        action=action,
         target_user=user,
-        target=_handle(user),
+        target=handle_of(user),
         reason=reason,
     )
     return ban
@@ -310,19 +330,23 @@ def ban_create(
 @transaction.atomic
 def ban_lift(*, actor: User, ban: Ban) -> Ban:
     role = require_moderator(actor, ban.channel)
-    if ban.lifted_at is None:
-        ban.lifted_at = timezone.now()
-        ban.save(update_fields=["lifted_at"])
-        _forget(_bans_key(ban.user_id))
-        _sync_login_ban(ban.user)
-        log(
-            actor=actor,
-            role=role,
-            channel=ban.channel,
-            action=f"lift {ban.kind} ban",
-            target_user=ban.user,
-            target=_handle(ban.user),
-        )
+    ban = (
+        Ban.objects.select_for_update(of=("self",)).select_related("user", "channel").get(pk=ban.pk)
+    )
+    if ban.lifted_at is not None:
+        return ban  # lifted already
+    ban.lifted_at = timezone.now()
+    ban.save(update_fields=["lifted_at"])
+    _forget(_bans_key(ban.user_id))
+    _sync_login_ban(ban.user)
+    log(
+        actor=actor,
+        role=role,
+        channel=ban.channel,
+        action=f"lift {ban.kind} ban",
+        target_user=ban.user,
+        target=handle_of(ban.user),
+    )
     return ban
 
 
@@ -339,7 +363,8 @@ def _sync_login_ban(user: User) -> None:
     User.objects.filter(pk=user.pk).update(login_banned_until=until)
 
 
-def _handle(user: User) -> str:
+def handle_of(user: User) -> str:
+    """How the log names a member: their @handle."""
     profile = getattr(user, "profile", None)
     return f"@{profile.handle}" if profile is not None else _("a member")
 
@@ -374,6 +399,9 @@ def word_rule_add(*, actor: User, channel: Channel | None, phrase: str, kind: st
 @transaction.atomic
 def word_rule_remove(*, actor: User, rule: WordRule) -> None:
     role = require_moderator(actor, rule.channel)
+    removed, _kinds = WordRule.objects.filter(pk=rule.pk).delete()
+    if not removed:
+        return  # taken off the list already
     log(
         actor=actor,
         role=role,
@@ -381,5 +409,4 @@ def word_rule_remove(*, actor: User, rule: WordRule) -> None:
         action=f"remove {rule.kind} word",
         target=rule.phrase,
     )
-    rule.delete()
     _forget(_word_rules_key(rule.channel_id))

@@ -30,10 +30,15 @@ LOG_PAGE = 50
 def log(request: HttpRequest, channel: str) -> HttpResponse:
     """The channel's public moderation log: what was done, by which role, never by whom."""
     found = channel_get(channel)
-    page = Paginator(selectors.public_log(channel_id=found.pk), LOG_PAGE).get_page(
-        request.GET.get("page")
+    comment = request.GET.get("comment", "")
+    comment_id = int(comment) if comment.isdigit() and len(comment) < 19 else None
+    entries = selectors.public_log(channel_id=found.pk, comment_id=comment_id)
+    page = Paginator(entries, LOG_PAGE).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "moderation/log.html",
+        {"channel": found, "page": page, "comment_id": comment_id},
     )
-    return render(request, "moderation/log.html", {"channel": found, "page": page})
 
 
 @login_required
@@ -43,8 +48,7 @@ def rules(request: HttpRequest, channel: str) -> HttpResponseBase:
     found = channel_get(channel)
     actor = member_of(request)
     services.require_moderator(actor, found)
-    current = services.rules_for(found.pk)
-    form = RulesForm(request.POST or None, instance=current, prefix="rules")
+    form = RulesForm(request.POST or None, instance=services.rules_copy(found.pk), prefix="rules")
     status = 200
     if request.method == "POST":
         if form.is_valid():
@@ -74,7 +78,7 @@ def _rules_page(
         "moderation/rules.html",
         {
             "channel": channel,
-            "form": form or RulesForm(instance=services.rules_for(channel_id), prefix="rules"),
+            "form": form or RulesForm(instance=services.rules_copy(channel_id), prefix="rules"),
             "word_form": word_form or WordRuleForm(prefix="word"),
             "ban_form": ban_form or BanForm(prefix="ban"),
             "word_rules": selectors.word_rules(channel_id=channel_id),

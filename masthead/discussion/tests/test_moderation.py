@@ -332,6 +332,7 @@ def test_every_action_is_logged_and_the_log_is_append_only(
     )
     actions = list(LogEntry.objects.order_by("id").values_list("action", flat=True))
     assert actions == [
+        "appoint moderator",  # the fixture's appointment
         "hide",
         "restore",
         "feature",

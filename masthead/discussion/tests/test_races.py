@@ -262,3 +262,19 @@ def test_under_premoderation_of_every_comment_an_edit_waits_for_review(
     assert approved.status == Comment.Status.VISIBLE
     edited = services.comment_edit(actor=member, comment=approved, body="Changed after approval")
     assert edited.status == Comment.Status.PENDING
+
+
+def test_one_comments_history_is_listed_from_the_log(
+    client: Any, story: Story, member: Any, moderators: tuple[Any, Any]
+) -> None:
+    from django.urls import reverse
+
+    comment, other = post(member, story), post(member, story, "Another one")
+    services.comment_hide(actor=moderators[0], comment=comment)
+    services.comment_restore(actor=moderators[1], comment=comment)
+    services.comment_hide(actor=moderators[0], comment=other)
+    url = reverse("moderation:log", kwargs={"channel": story.channel.slug})
+    page = client.get(url, {"comment": comment.pk}).content.decode()
+    assert page.count("<tr>") == 1 + 2  # the header row, then hid and restored
+    assert "restored" in page and other.number not in page
+    assert f'href="?comment={comment.pk}"' in client.get(url).content.decode()
