@@ -59,7 +59,7 @@ def reference_story(section: Any, member: Any) -> Story:
         image_credit="Photographer: Jo Park/Agency",
         image_alt="A ferry at a quay at dusk",
     )
-    story_publish(
+    story = story_publish(
         actor=None,
         story=story,
         at=dt.datetime(2017, 7, 25, 14, 1, tzinfo=ZoneInfo("America/Los_Angeles")),

@@ -122,7 +122,7 @@ def test_a_story_edit_invalidates_old_and_new_urls_and_listings(story: Any) -> N
     old_url = story.get_absolute_url()
     get(old_url)
     get("/")
-    story_update(actor=None, story=story, headline="A Different Headline Now")
+    story = story_update(actor=None, story=story, headline="A Different Headline Now")
     assert get(old_url).status == 301
     assert "A Different Headline Now" in get(story.get_absolute_url()).text
     assert "A Different Headline Now" in get("/").text
@@ -172,7 +172,7 @@ def test_publishing_refreshes_every_page_of_the_channel(story: Any) -> None:
         headline="Just Published in the Channel",
         body="Text.",
     )
-    story_publish(actor=None, story=fresh)
+    fresh = story_publish(actor=None, story=fresh)
     assert "Just Published in the Channel" in get(story.get_absolute_url()).text  # "Stories"
     assert "Just Published in the Channel" in get(story.section.get_absolute_url()).text
 

@@ -9,6 +9,30 @@ from zoneinfo import ZoneInfo, available_timezones
 from django.utils.dates import MONTHS
 from django.utils.translation import gettext as _
 
+# Offered first in forms, and tried first when a page gives only an offset: the zones most
+# newsrooms write from.
+COMMON_ZONES = (
+    "UTC",
+    "America/Los_Angeles",
+    "America/Denver",
+    "America/Chicago",
+    "America/New_York",
+    "America/Sao_Paulo",
+    "Europe/London",
+    "Europe/Paris",
+    "Europe/Berlin",
+    "Europe/Moscow",
+    "Africa/Lagos",
+    "Africa/Johannesburg",
+    "Asia/Dubai",
+    "Asia/Kolkata",
+    "Asia/Shanghai",
+    "Asia/Tokyo",
+    "Asia/Seoul",
+    "Australia/Sydney",
+    "Pacific/Auckland",
+)
+
 
 @cache
 def zone(name: str) -> ZoneInfo:
@@ -37,3 +61,19 @@ def story_time(moment: dt.datetime, zone_name: str) -> str:
         f"{MONTHS[local.month]} {local.day}, {local.year}, {hour}:{local.minute:02d} "
         f"{meridiem} {local.tzname()}"
     )
+
+
+def zone_name_for(moment: dt.datetime) -> str:
+    """A zone name for a time that carries only an offset (``2017-07-25T14:01:00-07:00``), so
+    that it can be shown as the page gave it ("2:01 PM PDT"): the first common zone, then the
+    first zone by name, whose offset at that moment is the same. UTC when none is, or when the
+    time has no zone at all. A ``ZoneInfo`` time keeps its own zone."""
+    if isinstance(moment.tzinfo, ZoneInfo) and moment.tzinfo.key in zone_names():
+        return moment.tzinfo.key
+    offset = moment.utcoffset()
+    if offset is None or offset == dt.timedelta(0):
+        return "UTC"
+    for name in (*COMMON_ZONES, *sorted(zone_names() - set(COMMON_ZONES))):
+        if moment.astimezone(zone(name)).utcoffset() == offset:
+            return name
+    return "UTC"

@@ -127,7 +127,7 @@ def _story(
         image_alt=image["alt"] if image else "",
     )
     published = _published_at(entry, now)
-    story_publish(actor=None, story=story, at=published)
+    story = story_publish(actor=None, story=story, at=published)
     report.stories += 1
 
     moment = published

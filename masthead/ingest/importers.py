@@ -27,6 +27,7 @@ from masthead.accounts.models import Profile, User
 from masthead.accounts.services import member_create
 from masthead.channels.models import Channel, Section
 from masthead.core.canonical import canonical_url
+from masthead.core.timefmt import zone_name_for
 from masthead.discussion.models import Comment
 from masthead.discussion.services import comment_create
 from masthead.stories.models import Story
@@ -164,7 +165,7 @@ def _story_from_capture(capture: Capture, *, channel: Channel, section: Section,
         image_caption=capture.image_caption,
         image_credit=capture.image_credit,
     )
-    story_publish(actor=None, story=story, at=capture.published)
+    story = story_publish(actor=None, story=story, at=capture.published)
     threads: dict[int, Comment] = {}
     for captured in capture.comments:
         author = _imported_member(captured.handle, captured.display_name)
@@ -270,6 +271,8 @@ def _warc_page(
             byline=fields.byline,
             excerpt=fields.excerpt,
             original_url=original,
+            original_published_at=fields.published,
+            time_zone=zone_name_for(fields.published) if fields.published else "UTC",
             source_name=fields.publisher or domain_of(original),
             image=io.BytesIO(photo) if photo else None,
             image_caption=fields.image_caption if photo else "",
@@ -277,7 +280,7 @@ def _warc_page(
         )
         detail = ""
         if fields.published is not None:
-            story_publish(actor=None, story=story, at=fields.published)
+            story = story_publish(actor=None, story=story, at=fields.published)
         else:
             detail = _("kept as a draft: the page gives no publication time")
         return remember(channel, key, ImportRecord.Outcome.CREATED, story=story, detail=detail)

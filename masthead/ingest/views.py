@@ -108,7 +108,7 @@ def candidate(request: HttpRequest, channel: Channel, pk: int) -> HttpResponseBa
         request.POST or None,
         request.FILES or None,
         channel=channel,
-        initial={**initial, "time_zone": "UTC", "comments_open": True},
+        initial={**initial, "comments_open": True},
     )
     status = 200
     if request.method == "POST":
@@ -135,6 +135,11 @@ def candidate(request: HttpRequest, channel: Channel, pk: int) -> HttpResponseBa
                     request, _("Saved “%(headline)s”.") % {"headline": outcome.value.headline}
                 )
                 return redirect(outcome.value.get_absolute_url())
+            found.refresh_from_db(fields=["status", "story"])
+            if found.status == Candidate.Status.ACCEPTED and found.story is not None:
+                # The same form sent twice: the first made the story.
+                messages.info(request, _("This candidate is already a story."))
+                return redirect(found.story.get_absolute_url())
             status = outcome.status
     response = render(
         request,

@@ -8,31 +8,9 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from masthead.channels.models import Channel, Section
-from masthead.core.timefmt import zone, zone_names
+from masthead.core.timefmt import COMMON_ZONES, zone, zone_names
 
 from .models import HEADLINE_MAX_LENGTH, Story
-
-COMMON_ZONES = (
-    "UTC",
-    "America/Los_Angeles",
-    "America/Denver",
-    "America/Chicago",
-    "America/New_York",
-    "America/Sao_Paulo",
-    "Europe/London",
-    "Europe/Paris",
-    "Europe/Berlin",
-    "Europe/Moscow",
-    "Africa/Lagos",
-    "Africa/Johannesburg",
-    "Asia/Dubai",
-    "Asia/Kolkata",
-    "Asia/Shanghai",
-    "Asia/Tokyo",
-    "Asia/Seoul",
-    "Australia/Sydney",
-    "Pacific/Auckland",
-)
 
 
 def zone_choices() -> list[tuple[str, str]]:
@@ -59,6 +37,16 @@ class StoryForm(forms.Form):
     )
     original_url = forms.URLField(
         label=_("Original article URL"), max_length=2000, required=False, assume_scheme="https"
+    )
+    original_published_at = forms.DateTimeField(
+        label=_("Original article's time"),
+        required=False,
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
+        input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M", "%Y-%m-%d"],
+        help_text=_(
+            "When the publisher published the article, in the story's time zone: the story's "
+            "page shows it."
+        ),
     )
     source_name = forms.CharField(
         label=_("Publisher"),
@@ -133,6 +121,7 @@ class StoryForm(forms.Form):
             self.fields["original_url"].required = True
         else:
             del self.fields["original_url"], self.fields["source_name"]
+            del self.fields["original_published_at"]
         if story is None or not story.image:
             del self.fields["remove_image"]
         if story is not None and story.status in Story.LIVE_STATUSES:
@@ -143,8 +132,9 @@ class StoryForm(forms.Form):
             ]
             self.fields["action"].initial = self.ACTION_PUBLISH
 
-    def clean_publish_at(self) -> dt.datetime | None:
-        value: dt.datetime | None = self.cleaned_data.get("publish_at")
+    def _in_story_zone(self, name: str) -> dt.datetime | None:
+        """A datetime-local field's value, read in the zone the form chose for the story."""
+        value: dt.datetime | None = self.cleaned_data.get(name)
         if value is None:
             return None
         tz_name = self.data.get(self.add_prefix("time_zone")) or "UTC"
@@ -152,6 +142,15 @@ class StoryForm(forms.Form):
             return None
         naive = timezone.make_naive(value) if timezone.is_aware(value) else value
         return naive.replace(tzinfo=zone(tz_name))
+
+    def clean_publish_at(self) -> dt.datetime | None:
+        return self._in_story_zone("publish_at")
+
+    def clean_original_published_at(self) -> dt.datetime | None:
+        value = self._in_story_zone("original_published_at")
+        if value is not None and value > timezone.now() + dt.timedelta(days=1):
+            raise forms.ValidationError(_("The original article cannot be from the future."))
+        return value
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
@@ -180,7 +179,7 @@ class StoryForm(forms.Form):
             "comments_open",
         ]
         if self.kind == Story.Kind.CURATED:
-            names.append("original_url")
+            names += ["original_url", "original_published_at"]
         return {name: data[name] for name in names}
 
 

@@ -119,6 +119,11 @@ class Story(models.Model):
         Source, on_delete=models.PROTECT, null=True, blank=True, related_name="stories"
     )
     original_url = models.URLField(_("original URL"), max_length=2000, blank=True)
+    # When the original publisher published the article (a curated story's page shows this);
+    # ``published_at`` stays when the channel published the story, which orders the lists.
+    original_published_at = models.DateTimeField(
+        _("original article's time"), null=True, blank=True
+    )
 
     withdrawn_at = models.DateTimeField(null=True, blank=True)
     withdrawn_reason = models.CharField(_("reason for withdrawal"), max_length=500, blank=True)
@@ -184,6 +189,14 @@ class Story(models.Model):
     @property
     def public_key(self) -> str:
         return public_id.encode(self.public_id)
+
+    @property
+    def dateline_time(self) -> dt.datetime | None:
+        """The time the story's page gives: the original article's for a curated story
+        (when known), the channel's publication otherwise."""
+        if self.kind == self.Kind.CURATED and self.original_published_at is not None:
+            return self.original_published_at
+        return self.published_at
 
     @property
     def is_curated(self) -> bool:

@@ -1,16 +1,22 @@
-"""Writes for stories: create, edit, publish, schedule, withdraw.
+"""Writes for stories: create, edit, publish, schedule, withdraw, and ``story_save``, which
+does what a curator's form asks (save, then publish, schedule or keep as a draft) for the desk
+and the review queue alike.
 
 Every function takes the acting user and checks that they curate the story's channel;
-``actor=None`` is the operator (command line, demo loader, importers).
+``actor=None`` is the operator (command line, demo loader, importers). Every write to an
+existing story re-reads it under a lock and checks it as it is now: withdrawal is final
+whichever way a request comes. A photo is decoded and re-encoded before the transaction opens.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 from typing import IO, Any
 from urllib.parse import urlsplit
 
 from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.files.base import ContentFile
 from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
@@ -39,8 +45,12 @@ EDITABLE_FIELDS = (
     "image_credit",
     "image_alt",
     "original_url",
+    "original_published_at",
     "comments_open",
 )
+
+# What a curator's form asks of the story's publication (stories.forms.StoryForm.action).
+SAVE_ACTIONS = ("draft", "publish", "schedule")
 
 
 def check_can_curate(actor: User | None, channel: Channel) -> None:
@@ -95,22 +105,55 @@ def _apply(story: Story, fields: dict[str, Any]) -> None:
             value = story_body_from_input(value or "")
         elif name == "original_url" and value:
             value = canonical_url(value)
+        elif name == "original_published_at" and value is not None and timezone.is_naive(value):
+            raise ValueError("the original article's time must be aware")
         elif isinstance(value, str):
             value = value.strip()
         setattr(story, name, value)
     story.slug = slug_for(story.headline)
 
 
-def _attach_image(story: Story, image: IO[bytes] | None) -> None:
-    if image is not None:
-        try:
-            processed = process_upload(image, name="lead")
-        except ValidationError as error:
-            raise ValidationError({"image": error.messages}) from error
-        story.image.save(processed.name or "lead", processed, save=False)
+@dataclass(frozen=True)
+class LeadPhoto:
+    """A photo checked and re-encoded, ready to store. Decoding is slow: it is done before any
+    transaction opens, so the database's write lock is never held for it."""
+
+    file: ContentFile
 
 
-@transaction.atomic
+Photo = IO[bytes] | LeadPhoto | None
+
+
+def lead_photo(image: Photo) -> LeadPhoto | None:
+    """Check and re-encode an uploaded photo (a ValidationError on ``image`` says why not)."""
+    if image is None or isinstance(image, LeadPhoto):
+        return image
+    try:
+        return LeadPhoto(process_upload(image, name="lead"))
+    except ValidationError as error:
+        raise ValidationError({"image": error.messages}) from error
+
+
+def _attach_image(story: Story, photo: LeadPhoto | None) -> None:
+    if photo is not None:
+        story.image.save(photo.file.name or "lead", photo.file, save=False)
+
+
+def story_locked(story: Story) -> Story:
+    """The story's row as it is now, locked until the transaction ends (on SQLite the
+    transaction holds the database's write lock already)."""
+    return (
+        Story.objects.select_for_update(of=("self",))
+        .select_related("channel", "section", "source")
+        .get(pk=story.pk)
+    )
+
+
+def _refuse_withdrawn(story: Story) -> None:
+    if story.status == Story.Status.WITHDRAWN:
+        raise ValidationError(_("A withdrawn story stays withdrawn."), code="withdrawn")
+
+
 def story_create(
     *,
     actor: User | None,
@@ -118,58 +161,75 @@ def story_create(
     section: Section,
     kind: str = Story.Kind.ORIGINAL,
     source_name: str = "",
-    image: IO[bytes] | None = None,
+    image: Photo = None,
     public_id: Any = None,
     **fields: Any,
 ) -> Story:
     """A new story, as a draft. Publish or schedule it with ``story_publish``."""
     check_can_curate(actor, channel)
-    story = Story(channel=channel, section=section, kind=kind, created_by=actor)
-    if public_id is not None:
-        story.public_id = public_id
-    _apply(story, fields)
-    if kind == Story.Kind.CURATED and story.original_url:
-        story.source = source_get_or_create(url=story.original_url, name=source_name)
-    story.full_clean(exclude=["image"])
-    _attach_image(story, image)
-    story.save()
-    return story
+    photo = lead_photo(image)
+    with transaction.atomic():
+        story = Story(channel=channel, section=section, kind=kind, created_by=actor)
+        if public_id is not None:
+            story.public_id = public_id
+        _apply(story, fields)
+        if kind == Story.Kind.CURATED and story.original_url:
+            story.source = source_get_or_create(url=story.original_url, name=source_name)
+        story.full_clean(exclude=["image"])
+        _attach_image(story, photo)
+        story.save()
+        return story
 
 
-@transaction.atomic
 def story_update(
     *,
     actor: User | None,
     story: Story,
-    image: IO[bytes] | None = None,
+    image: Photo = None,
     remove_image: bool = False,
     source_name: str = "",
     **fields: Any,
 ) -> Story:
     """Edit a story. A changed headline changes the slug; old links redirect by public id."""
     check_can_curate(actor, story.channel)
-    old_path = story.get_absolute_url()
-    _apply(story, fields)
-    if story.kind == Story.Kind.CURATED and story.original_url:
-        story.source = source_get_or_create(url=story.original_url, name=source_name)
-    story.full_clean(exclude=["image"])
-    if remove_image and story.image:
-        story.image.delete(save=False)
-    _attach_image(story, image)
-    story.revision = F("revision") + 1
-    story.save()
-    story.refresh_from_db(fields=["revision"])
-    story_pages_changed(story, old_path=old_path)
-    return story
+    photo = lead_photo(image)
+    with transaction.atomic():
+        story = story_locked(story)
+        _refuse_withdrawn(story)
+        old_path = story.get_absolute_url()
+        _apply(story, fields)
+        if story.kind == Story.Kind.CURATED and story.original_url:
+            story.source = source_get_or_create(url=story.original_url, name=source_name)
+        story.full_clean(exclude=["image"])
+        if remove_image and story.image:
+            story.image.delete(save=False)
+        _attach_image(story, photo)
+        story.revision = F("revision") + 1
+        story.save(
+            update_fields=[
+                *fields,
+                "slug",
+                "source",
+                "image",
+                "image_width",
+                "image_height",
+                "revision",
+                "updated_at",
+            ]
+        )
+        story.refresh_from_db(fields=["revision"])
+        story_pages_changed(story, old_path=old_path)
+        return story
 
 
 @transaction.atomic
 def story_publish(*, actor: User | None, story: Story, at: dt.datetime | None = None) -> Story:
-    """Publish now, or schedule for ``at`` if that is in the future."""
+    """Publish now, or schedule for ``at`` if that is in the future. A withdrawn story is
+    never published again."""
     check_can_curate(actor, story.channel)
+    story = story_locked(story)
+    _refuse_withdrawn(story)
     now = timezone.now()
-    if story.status == Story.Status.WITHDRAWN:
-        raise ValidationError(_("A withdrawn story cannot be published again."))
     if at is not None and timezone.is_naive(at):
         raise ValueError("publication time must be aware")
     if at is None:
@@ -189,8 +249,13 @@ def story_publish(*, actor: User | None, story: Story, at: dt.datetime | None = 
 
 @transaction.atomic
 def story_unpublish(*, actor: User | None, story: Story) -> Story:
-    """Back to draft: readers no longer see it, comments are kept."""
+    """Back to draft: readers no longer see it, comments are kept. A withdrawn story stays
+    withdrawn (going through a draft would be a way back)."""
     check_can_curate(actor, story.channel)
+    story = story_locked(story)
+    _refuse_withdrawn(story)
+    if story.status == Story.Status.DRAFT:
+        return story
     story.status = Story.Status.DRAFT
     story.revision = F("revision") + 1
     story.save(update_fields=["status", "revision", "updated_at"])
@@ -201,11 +266,15 @@ def story_unpublish(*, actor: User | None, story: Story) -> Story:
 
 @transaction.atomic
 def story_withdraw(*, actor: User | None, story: Story, reason: str) -> Story:
-    """Take a published story down for good; its URL answers 410 with the reason."""
+    """Take a story down for good; its URL answers 410 with the reason. Withdrawing it again
+    keeps the first withdrawal."""
     check_can_curate(actor, story.channel)
     reason = reason.strip()
     if not reason:
         raise ValidationError({"withdrawn_reason": _("Say why the story is withdrawn.")})
+    story = story_locked(story)
+    if story.status == Story.Status.WITHDRAWN:
+        return story
     story.status = Story.Status.WITHDRAWN
     story.withdrawn_at = timezone.now()
     story.withdrawn_reason = reason
@@ -216,3 +285,52 @@ def story_withdraw(*, actor: User | None, story: Story, reason: str) -> Story:
     story.refresh_from_db(fields=["revision"])
     story_pages_changed(story)
     return story
+
+
+def story_save(
+    *,
+    actor: User | None,
+    channel: Channel,
+    action: str,
+    story: Story | None = None,
+    kind: str = Story.Kind.ORIGINAL,
+    publish_at: dt.datetime | None = None,
+    image: Photo = None,
+    remove_image: bool = False,
+    source_name: str = "",
+    **fields: Any,
+) -> Story:
+    """What a curator's form asks, in one transaction: create the story (``story`` None) or
+    change it, then publish it now (``action`` "publish"), schedule it for ``publish_at``
+    ("schedule"), or keep it as a draft ("draft": a live story goes back to draft)."""
+    if action not in SAVE_ACTIONS:
+        raise ValueError(f"unknown action {action!r}")
+    if action == "schedule" and publish_at is None:
+        raise ValidationError({"publish_at": _("Choose when to publish.")})
+    photo = lead_photo(image)
+    with transaction.atomic():
+        if story is None:
+            story = story_create(
+                actor=actor,
+                channel=channel,
+                kind=kind,
+                image=photo,
+                source_name=source_name,
+                **fields,
+            )
+        else:
+            story = story_update(
+                actor=actor,
+                story=story,
+                image=photo,
+                remove_image=remove_image,
+                source_name=source_name,
+                **fields,
+            )
+        if action == "publish":
+            story = story_publish(actor=actor, story=story)
+        elif action == "schedule":
+            story = story_publish(actor=actor, story=story, at=publish_at)
+        elif story.status in Story.LIVE_STATUSES:
+            story = story_unpublish(actor=actor, story=story)
+        return story

@@ -9,7 +9,6 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -61,38 +60,18 @@ def desk(request: HttpRequest, channel: Channel) -> HttpResponse:
 
 def _save(request: HttpRequest, form: StoryForm, story: Story | None) -> Story:
     data = form.cleaned_data
-    fields = form.story_fields()
-    with transaction.atomic():
-        if story is None:
-            story = services.story_create(
-                actor=member_of(request),
-                channel=form.channel,
-                kind=form.kind,
-                image=data.get("image"),
-                source_name=data.get("source_name", ""),
-                **fields,
-            )
-        else:
-            story = services.story_update(
-                actor=member_of(request),
-                story=story,
-                image=data.get("image"),
-                remove_image=data.get("remove_image", False),
-                source_name=data.get("source_name", ""),
-                **fields,
-            )
-        action = data["action"]
-        if action == StoryForm.ACTION_PUBLISH:
-            services.story_publish(actor=member_of(request), story=story)
-        elif action == StoryForm.ACTION_SCHEDULE:
-            services.story_publish(
-                actor=member_of(request),
-                story=story,
-                at=data["publish_at"],
-            )
-        elif story.status in Story.LIVE_STATUSES:
-            services.story_unpublish(actor=member_of(request), story=story)
-    return story
+    return services.story_save(
+        actor=member_of(request),
+        channel=form.channel,
+        story=story,
+        kind=form.kind,
+        action=data["action"],
+        publish_at=data.get("publish_at"),
+        image=data.get("image"),
+        remove_image=data.get("remove_image", False),
+        source_name=data.get("source_name", ""),
+        **form.story_fields(),
+    )
 
 
 def _story_form_page(
@@ -102,10 +81,12 @@ def _story_form_page(
     if story is not None:
         initial.update({name: getattr(story, name) for name in services.EDITABLE_FIELDS})
         initial["source_name"] = story.source.name if story.source else ""
-        if story.published_at:
-            initial["publish_at"] = in_zone(story.published_at, story.time_zone).replace(
-                tzinfo=None
-            )
+        for name, moment in (
+            ("publish_at", story.published_at),
+            ("original_published_at", story.original_published_at),
+        ):
+            if moment is not None:
+                initial[name] = in_zone(moment, story.time_zone).replace(tzinfo=None)
     form = StoryForm(
         request.POST or None,
         request.FILES or None,

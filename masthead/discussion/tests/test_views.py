@@ -216,7 +216,7 @@ def test_closing_comments_reaches_the_post_view_at_once(
     from masthead.stories.services import story_update
 
     assert member_client.post(post_url(story), {"body": "Before"}).status_code == 302
-    story_update(actor=None, story=story, comments_open=False)
+    story = story_update(actor=None, story=story, comments_open=False)
     response = member_client.post(post_url(story), {"body": "After"})
     assert response.status_code == 403
     assert "Comments on this story are closed." in response.content.decode()

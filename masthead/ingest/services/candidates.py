@@ -19,8 +19,9 @@ from masthead.accounts.models import User
 from masthead.channels.models import Channel, Section
 from masthead.core.canonical import canonical_url
 from masthead.core.http import FetchError, fetch
+from masthead.core.timefmt import in_zone, zone_name_for
 from masthead.stories.models import Story
-from masthead.stories.services import check_can_curate, story_create, story_publish
+from masthead.stories.services import check_can_curate, lead_photo, story_save
 
 from ..models import Candidate, Item
 from .items import enqueue_fetch, item_find_or_create
@@ -80,11 +81,14 @@ def candidate_refetch(*, actor: User, candidate: Candidate) -> None:
 
 
 def candidate_initial(candidate: Candidate) -> dict[str, Any]:
-    """The curated-story form, filled from what the item knows: the extraction, else the feed."""
+    """The curated-story form, filled from what the item knows: the extraction, else the feed.
+    The original article's time is given in the zone its page gave (a named zone for an
+    offset, so that the story page writes "2:01 PM PDT")."""
     item = candidate.item
     data = item.extracted or {}
     published = data.get("published")
     moment = dt.datetime.fromisoformat(published) if published else item.published_at
+    zone_name = zone_name_for(moment) if moment is not None else "UTC"
     return {
         "original_url": item.url if item.url.startswith("http") else "",
         "source_name": data.get("publisher") or item.publisher,
@@ -94,12 +98,14 @@ def candidate_initial(candidate: Candidate) -> dict[str, Any]:
         "image_url": data.get("image") or item.image_url,
         "image_caption": data.get("image_caption", ""),
         "image_credit": data.get("image_credit", ""),
-        "published": moment,
+        "original_published_at": (
+            in_zone(moment, zone_name).replace(tzinfo=None) if moment is not None else None
+        ),
+        "time_zone": zone_name,
         "section": candidate.section_id,
     }
 
 
-@transaction.atomic
 def candidate_accept(
     *,
     actor: User,
@@ -113,28 +119,46 @@ def candidate_accept(
 ) -> Story:
     """The curator's story from a candidate: a curated story linking to the original, its lead
     photo uploaded or copied from the original page (through the guarded client).
-    ``action`` is "publish" (now), "schedule" (at ``publish_at``) or "draft"."""
+    ``action`` is "publish" (now), "schedule" (at ``publish_at``) or "draft".
+
+    The photo is fetched and decoded first, with no transaction open; then the candidate is
+    claimed (pending to accepted, a conditional UPDATE) and the story saved in one transaction,
+    so a form sent twice makes one story and the second answer names it.
+    """
     check_can_curate(actor, candidate.channel)
-    if candidate.status == Candidate.Status.ACCEPTED and candidate.story_id:
-        raise ValidationError(_("This candidate is already a story."))
+    _refuse_accepted(candidate)
     if image is None and image_url:
         image = _download_image(image_url)
-    story = story_create(
-        actor=actor,
-        channel=candidate.channel,
-        kind=Story.Kind.CURATED,
-        image=image,
-        source_name=source_name,
-        **fields,
-    )
-    if action == "publish":
-        story_publish(actor=actor, story=story)
-    elif action == "schedule":
-        story_publish(actor=actor, story=story, at=publish_at)
-    candidate.status, candidate.story = Candidate.Status.ACCEPTED, story
-    candidate.decided_at, candidate.decided_by = timezone.now(), actor
-    candidate.save(update_fields=["status", "story", "decided_at", "decided_by"])
+    photo = lead_photo(image)
+    with transaction.atomic():
+        claimed = (
+            Candidate.objects.filter(pk=candidate.pk)
+            .exclude(status=Candidate.Status.ACCEPTED)
+            .update(status=Candidate.Status.ACCEPTED, decided_at=timezone.now(), decided_by=actor)
+        )
+        if not claimed:
+            _refuse_accepted(Candidate.objects.select_related("story").get(pk=candidate.pk))
+        story = story_save(
+            actor=actor,
+            channel=candidate.channel,
+            kind=Story.Kind.CURATED,
+            action=action,
+            publish_at=publish_at,
+            image=photo,
+            source_name=source_name,
+            **fields,
+        )
+        Candidate.objects.filter(pk=candidate.pk).update(story=story)
     return story
+
+
+def _refuse_accepted(candidate: Candidate) -> None:
+    if candidate.status == Candidate.Status.ACCEPTED:
+        raise ValidationError(
+            _("This candidate is already a story: %(url)s")
+            % {"url": candidate.story.get_absolute_url() if candidate.story else ""},
+            code="accepted",
+        )
 
 
 def _download_image(url: str) -> IO[bytes] | None:

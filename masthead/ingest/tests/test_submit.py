@@ -8,6 +8,7 @@ from typing import Any
 
 import pytest
 from bs4 import BeautifulSoup
+from django.core.exceptions import ValidationError
 from django.test import Client
 from django.urls import reverse
 from PIL import Image
@@ -76,6 +77,10 @@ def test_submit_fetch_fill_and_publish(
     assert soup.find("input", {"name": "source_name"})["value"] == "The Ledger"
     assert soup.find("input", {"name": "image_credit"})["value"] == "Photographer: Jo Park"
     assert soup.find("input", {"name": "image_url"})["value"] == web.url("/photos/ferry.jpg")
+    # The article's own time, in the zone its page gave (-07:00 in July: Pacific time).
+    zone = soup.find("select", {"name": "time_zone"}).find("option", selected=True)["value"]
+    assert zone == "America/Los_Angeles"
+    assert soup.find("input", {"name": "original_published_at"})["value"] == "2017-07-25T14:01"
 
     form = {
         field["name"]: field.get("value", "")
@@ -85,7 +90,7 @@ def test_submit_fetch_fill_and_publish(
     form.update(
         section=section.pk,
         action="publish",
-        time_zone="America/Los_Angeles",
+        time_zone=zone,
         comments_open="on",
         excerpt=soup.find("textarea", {"name": "excerpt"}).text,
         body="",
@@ -99,6 +104,8 @@ def test_submit_fetch_fill_and_publish(
     assert candidate.status == Candidate.Status.ACCEPTED and candidate.story == story
     page = curator_client.get(story.get_absolute_url()).content.decode()
     assert "Read full story" in page and "Photographer: Jo Park" in page
+    assert "July 25, 2017, 2:01 PM PDT" in page  # the original's time, not the curation's
+    assert story.published_at > story.original_published_at  # lists go by the curation
 
 
 def test_an_article_curated_here_points_to_its_story(
@@ -195,3 +202,49 @@ def test_only_the_channels_curators_submit(
         == 403
     )
     assert not Candidate.objects.exists()
+
+
+def test_a_candidate_accepted_twice_makes_one_story(
+    curator: Any, channel: Any, section: Any
+) -> None:
+    from masthead.ingest import services
+    from masthead.ingest.services import item_find_or_create
+
+    item, _ = item_find_or_create(url="https://ledger.example/2017/07/ferry", title="Ferry")
+    candidate = Candidate.objects.create(channel=channel, item=item)
+    first, second = (Candidate.objects.get(pk=candidate.pk) for _ in range(2))
+    fields = {
+        "section": section,
+        "headline": "Ferry Sails On",
+        "original_url": item.url,
+        "action": "publish",
+    }
+    story = services.candidate_accept(actor=curator, candidate=first, **fields)
+    with pytest.raises(ValidationError, match="already a story") as refused:
+        services.candidate_accept(actor=curator, candidate=second, **fields)
+    assert story.get_absolute_url() in str(refused.value)
+    assert Story.objects.count() == 1
+    candidate.refresh_from_db()
+    assert candidate.status == Candidate.Status.ACCEPTED and candidate.story == story
+
+
+def test_the_candidate_form_sent_again_leads_to_the_one_story(
+    curator_client: Client, curator: Any, channel: Any, section: Any
+) -> None:
+    from masthead.ingest import services
+    from masthead.ingest.services import item_find_or_create
+
+    item, _ = item_find_or_create(url="https://ledger.example/2017/07/ferry", title="Ferry")
+    candidate = Candidate.objects.create(channel=channel, item=item)
+    Item.objects.filter(pk=item.pk).update(fetch_state=Item.Fetch.FAILED)
+    story = services.candidate_accept(
+        actor=curator,
+        candidate=candidate,
+        section=section,
+        headline="Ferry Sails On",
+        original_url=item.url,
+    )
+    url = reverse("ingest:candidate", kwargs={"channel": channel.slug, "pk": candidate.pk})
+    answer = curator_client.post(url, {"headline": "Again", "section": section.pk})
+    assert answer.status_code == 302 and answer["Location"] == story.get_absolute_url()
+    assert Story.objects.count() == 1

@@ -41,7 +41,9 @@ def curated(section: Any, member: Any, other_member: Any) -> Story:
         image_credit="Photographer: Jo Park/Agency",
         image_alt="A white ferry at a quay",
     )
-    story_publish(actor=None, story=story, at=dt.datetime(2017, 7, 25, 14, 1, tzinfo=PACIFIC))
+    story = story_publish(
+        actor=None, story=story, at=dt.datetime(2017, 7, 25, 14, 1, tzinfo=PACIFIC)
+    )
     first, _ = comment_create(actor=member, story=story, body="Lets hope for the best.")
     comment_create(actor=other_member, story=story, body="Agreed.", parent=first)
     StoryFactory(
@@ -130,7 +132,7 @@ def test_lead_photo_is_a_figure_with_caption_and_credit(client: Client, section:
         image_credit="Photographer: Jo Park/Agency",
         image_alt="Blue",
     )
-    story_publish(actor=None, story=story)
+    story = story_publish(actor=None, story=story)
     soup = BeautifulSoup(client.get(story.get_absolute_url()).content, "html.parser")
     figure = soup.select_one("main figure")
     assert figure.img["alt"] == "Blue"
@@ -170,7 +172,7 @@ def test_unknown_or_non_canonical_id_is_a_404_page(client: Client, story: Story,
 
 
 def test_withdrawn_story_is_410_with_the_notice(client: Client, story: Story) -> None:
-    story_withdraw(actor=None, story=story, reason="The figures in it were wrong.")
+    story = story_withdraw(actor=None, story=story, reason="The figures in it were wrong.")
     response = client.get(story.get_absolute_url())
     assert response.status_code == 410
     assert b"This story has been withdrawn" in response.content
@@ -193,7 +195,7 @@ def test_drafts_are_invisible_to_readers_and_members_but_not_to_curators(
 
 def test_scheduled_story_appears_at_its_time(client: Client, story: Story) -> None:
     later = timezone.now() + dt.timedelta(hours=1)
-    story_publish(actor=None, story=story, at=later)
+    story = story_publish(actor=None, story=story, at=later)
     assert story.status == Story.Status.SCHEDULED
     assert client.get(story.get_absolute_url()).status_code == 404
     assert story.headline not in client.get("/").content.decode()
@@ -257,5 +259,5 @@ def test_publishing_refreshes_the_stories_list_of_the_channel(
             headline="A Story Published Later",
             body="Text.",
         )
-        story_publish(actor=None, story=later)
+        later = story_publish(actor=None, story=later)
     assert "A Story Published Later" in client.get(story.get_absolute_url()).content.decode()

@@ -83,11 +83,14 @@ def test_write_and_publish_an_original_story_with_a_photo(
 
 def test_curate_an_article_by_hand(curator_client: Client, section: Any) -> None:
     url = reverse("stories:curate", kwargs={"channel": section.channel.slug})
+    form = BeautifulSoup(curator_client.get(url).content, "html.parser")
+    assert form.find("input", {"name": "original_published_at"})  # the form asks for it
     data = story_data(
         section,
         original_url="https://www.ledger.example/a?id=1",
         source_name="The Ledger",
         body="An excerpt.",
+        original_published_at="2017-07-25T23:01",
     )
     assert curator_client.post(url, data).status_code == 302
     story = Story.objects.get()
@@ -95,6 +98,12 @@ def test_curate_an_article_by_hand(curator_client: Client, section: Any) -> None
     assert (story.source.name, story.source.domain) == ("The Ledger", "ledger.example")
     page = curator_client.get(story.get_absolute_url()).content.decode()
     assert "Read full story" in page and "https://www.ledger.example/a?id=1" in page
+    assert "July 25, 2017, 11:01 PM CEST" in page  # in the story's zone, Europe/Oslo
+    edit = reverse(
+        "stories:edit", kwargs={"channel": section.channel.slug, "public_id": story.public_key}
+    )
+    form = BeautifulSoup(curator_client.get(edit).content, "html.parser")
+    assert form.find("input", {"name": "original_published_at"})["value"] == "2017-07-25T23:01"
 
 
 def test_curated_story_needs_the_original_url(curator_client: Client, section: Any) -> None:
