@@ -10,10 +10,12 @@ from __future__ import annotations
 import os
 import shutil
 import signal
+import sqlite3
 import subprocess
 import sys
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -35,6 +37,7 @@ CHROMIUM_FLAGS = [
     "--no-first-run",
     "--disable-sync",
 ]
+KILL_MIDWAY_SECONDS = 180  # a process started under a loaded CI machine gets this long
 VNU_JAR = ROOT / ".cache/vnu/node_modules/vnu-jar/build/dist/vnu.jar"
 _missing_tools: set[str] = set()
 
@@ -87,7 +90,17 @@ def vnu_command() -> list[str]:
     return [str(java), "-jar", str(VNU_JAR), "--errors-only", "--format", "text", "--stdout"]
 
 
-REDIS_URL = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
+def _redis_url() -> str:
+    """The Redis database tests may empty: TEST_REDIS_URL's (15 unless told), one lower for
+    each pytest-xdist worker after the first, so that parallel workers never share one."""
+    base = os.environ.get("TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
+    root, _sep, number = base.rpartition("/")
+    worker = os.environ.get("PYTEST_XDIST_WORKER", "gw0").removeprefix("gw")
+    offset = int(worker) if worker.isdigit() else 0
+    return f"{root}/{int(number) - offset}" if number.isdigit() else base
+
+
+REDIS_URL = _redis_url()
 
 
 @pytest.fixture
@@ -212,9 +225,41 @@ def database_url() -> str:
     )
 
 
-def kill_midway(args: list[str], env: dict[str, str], done: Callable[[], bool]) -> None:
+@contextmanager
+def writes_frozen(table: str) -> Iterator[None]:
+    """While the block runs, no other process writes to ``table`` (on SQLite: to the whole
+    database): a lock held on a connection of its own. A process caught writing waits for it,
+    so the test acts on that process at a known point instead of racing it."""
+    from django.db import connection
+
+    if connection.vendor == "sqlite":
+        holder = sqlite3.connect(connection.settings_dict["NAME"], timeout=60)
+        holder.isolation_level = None
+        holder.execute("BEGIN IMMEDIATE")
+        try:
+            yield
+        finally:
+            holder.execute("ROLLBACK")
+            holder.close()
+        return
+    import psycopg
+
+    with psycopg.connect(database_url(), autocommit=False) as holder:
+        # EXCLUSIVE lets others read the table but neither insert nor update it.
+        holder.execute(f'LOCK TABLE "{table}" IN EXCLUSIVE MODE')
+        try:
+            yield
+        finally:
+            holder.rollback()
+
+
+def kill_midway(
+    args: list[str], env: dict[str, str], done: Callable[[], bool], *, frozen_table: str
+) -> None:
     """Run ``masthead ARGS`` in another process and SIGKILL it once ``done()`` says it is
-    half-way (or after a minute): what a crashed worker or import leaves behind."""
+    half-way: what a crashed worker or import leaves behind. Writes to ``frozen_table`` are
+    frozen first (``writes_frozen``), so the process is killed where ``done()`` saw it, not a
+    few records later; a process that never gets half-way fails the test."""
     process = subprocess.Popen(  # noqa: S603 - our own CLI, arguments from the test
         [sys.executable, "-m", "masthead.cli", *args],
         cwd=ROOT,
@@ -222,8 +267,16 @@ def kill_midway(args: list[str], env: dict[str, str], done: Callable[[], bool]) 
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
     )
-    deadline = time.monotonic() + 60
-    while not done() and time.monotonic() < deadline:
-        time.sleep(0.05)
-    process.send_signal(signal.SIGKILL)
-    process.wait()
+    deadline = time.monotonic() + KILL_MIDWAY_SECONDS
+    try:
+        while not done():
+            if process.poll() is not None or time.monotonic() > deadline:
+                pytest.fail(f"masthead {' '.join(args)} ended or stalled before half-way")
+            time.sleep(0.02)
+        with writes_frozen(frozen_table):
+            process.send_signal(signal.SIGKILL)
+            process.wait()
+    finally:
+        if process.poll() is None:
+            process.kill()
+            process.wait()

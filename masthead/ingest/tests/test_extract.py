@@ -12,7 +12,7 @@ import pytest
 from django.core.management import call_command
 
 from masthead.core.tests.webserver import Reply
-from masthead.ingest.extract import extract
+from masthead.ingest.extract import Extracted, extract
 
 BODY = "".join(
     f"<p>Paragraph {n} of the story has enough words to count as a real paragraph of "
@@ -81,8 +81,20 @@ def test_a_page_with_nothing_but_text() -> None:
 
 
 @pytest.mark.parametrize("markup", ["", "<html>", "\x00\x01\x02", "<p>" * 10_000])
-def test_broken_pages_do_not_crash(markup: str) -> None:
-    extract(markup)
+def test_a_page_with_nothing_to_read_gives_nothing(markup: str) -> None:
+    assert extract(markup) == Extracted()  # every field empty: the curator fills the form
+
+
+def test_a_broken_page_gives_what_it_has() -> None:
+    """Unclosed tags and a NUL in the text: the headline and the text are still read."""
+    fields = extract(
+        "<html><head><title>Ferry Sails Again</title><body><article><h1>Ferry Sails Again"
+        "<p>The ferry left the harbour at dawn carrying forty families and the mayor, who "
+        "waved\x00 from the deck"
+    )
+    assert fields.headline == "Ferry Sails Again"
+    assert "forty families and the mayor, who waved from the deck" in fields.body_text
+    assert "\x00" not in fields.body_text and fields.published is None
 
 
 def test_extract_command_prints_json_for_a_file(tmp_path: Path, capsys: Any) -> None:
