@@ -105,6 +105,7 @@ def test_every_email_has_a_one_click_unsubscribe_that_a_get_never_acts_on(
         signing.dumps([1, "reply"], salt="another.purpose"),
         signing.dumps([1, "everything"], salt="masthead.notifications.unsubscribe"),
     ],
+    ids=["nonsense", "another-purpose", "unknown-kind"],  # stable across xdist workers
 )
 def test_a_link_that_is_not_ours_changes_nothing_and_says_so(
     client: Client, member: Any, token: str
