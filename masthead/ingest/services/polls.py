@@ -99,6 +99,7 @@ def _take_item(feed: Feed, entry: FeedItem) -> bool:
         try:
             item, _created = item_find_or_create(
                 url=entry.url,
+                feed_url=feed.url,
                 guid=entry.guid,
                 title=entry.title,
                 summary=entry.summary_html,
