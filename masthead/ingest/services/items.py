@@ -22,8 +22,8 @@ from ..tasks import fetch_item
 
 NEAR_DUPLICATE_DAYS = 14  # an item is compared with items first seen this recently
 NEAR_DUPLICATE_CANDIDATES = 50  # items sharing a band with the text, checked for distance
-# A second try after another worker stored the same entry or URL between our look and our
-# write; the unique constraints make that write fail, and the look then finds theirs.
+# Another worker may store the same entry or URL between our look and our write: the unique
+# constraints fail our write, and a second look finds theirs.
 STORE_ATTEMPTS = 2
 
 
@@ -64,14 +64,14 @@ def item_find_or_create(
         "published_at": published_at,
         "image_url": image_url[:2000],
     }
-    for attempt in range(STORE_ATTEMPTS):
+    for _attempt in range(STORE_ATTEMPTS - 1):
         try:
             with transaction.atomic():
                 return _find_or_create(canonical, feed_url, guid, fields)
         except IntegrityError:
-            if attempt + 1 == STORE_ATTEMPTS:
-                raise
-    raise AssertionError("unreachable")
+            continue  # stored by another worker between our look and our write: look again
+    with transaction.atomic():
+        return _find_or_create(canonical, feed_url, guid, fields)
 
 
 def _find_or_create(
