@@ -20,7 +20,7 @@ MAX_POLL_SECONDS = 6 * 3600  # a quiet feed is still asked at least this often
 class Item(models.Model):
     """An article found on the web, once for the whole installation however many feeds carry
     it and however many channels want it: by its canonical URL, a feed's entry, or its text
-    (docs/decisions/0009-feed-items.md).
+    (docs/decisions/0011-feed-items.md).
 
     Fetching and extracting the article happens once, here; channels' candidates share it.
     """

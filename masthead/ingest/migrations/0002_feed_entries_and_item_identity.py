@@ -1,5 +1,5 @@
 # Feed entries by (feed address, GUID), and items identified by their URL only where it names
-# one article (docs/decisions/0009-feed-items.md). A GUID names an entry only within its feed:
+# one article (docs/decisions/0011-feed-items.md). A GUID names an entry only within its feed:
 # the entries the installation knows are carried over into FeedEntry from the feeds whose
 # candidates brought them; 0003 then drops Item.guid (in a migration of its own: PostgreSQL
 # refuses to alter a table with row changes of the same transaction pending).

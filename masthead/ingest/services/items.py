@@ -1,5 +1,5 @@
 """Items: what was found at a URL or in a feed, once for the installation, and the background
-fetch of their articles (docs/decisions/0009-feed-items.md)."""
+fetch of their articles (docs/decisions/0011-feed-items.md)."""
 
 from __future__ import annotations
 

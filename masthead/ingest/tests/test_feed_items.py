@@ -1,4 +1,4 @@
-"""Which item a feed's entry is (docs/decisions/0009-feed-items.md): within a feed, distinct
+"""Which item a feed's entry is (docs/decisions/0011-feed-items.md): within a feed, distinct
 GUIDs are distinct items; a GUID is unique only within its feed; across feeds an item is found
 by its canonical URL (never by a home page's, nor by a link a feed gives several entries) and by
 near-duplicate text."""
