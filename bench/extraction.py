@@ -57,7 +57,7 @@ def main() -> None:
     import trafilatura
 
     from masthead.channels.services import channel_create, section_create
-    from masthead.ingest import services
+    from masthead.ingest import jobs, services
     from masthead.ingest.models import Candidate
     from masthead.ingest.tests.corpus import labelled_pages
 
@@ -108,7 +108,7 @@ def main() -> None:
             started = time.perf_counter()
             item, _created = services.item_find_or_create(url=url)
             Candidate.objects.get_or_create(channel=channel, item=item)
-            services.item_fetch(item.pk)
+            jobs.item_fetch(item.pk)
             ours += time.perf_counter() - started
     finally:
         server.terminate()

@@ -92,11 +92,10 @@ def test_illformed_feeds_are_recorded_with_a_reason(channel: Any, web: Any) -> N
     assert len(feeds) == len(served)
     for feed in feeds:
         assert feed.last_polled_at is not None
-        assert feed.last_error or "(" in feed.last_status or feed.last_status.startswith("200"), (
-            feed.url,
-            feed.last_status,
-        )
-    assert sum(1 for feed in feeds if feed.last_error or "(" in feed.last_status) >= 10
+        assert feed.last_error or feed.last_status.startswith("200"), (feed.url, feed.last_status)
+    # Read loosely, with a warning the feeds page shows; or refused, with the reason.
+    assert sum(1 for feed in feeds if feed.last_warning and not feed.last_error) >= 10
+    assert any(feed.last_error for feed in feeds)
 
 
 @pytest.mark.django_db(transaction=True)

@@ -53,3 +53,10 @@ def canonical_url(url: str) -> str:
     )
     path = quote(parts.path or "/", safe="/%:@!$&'()*+,;=~-._")
     return urlunsplit((scheme, netloc, path, query, ""))
+
+
+def is_home_page(url: str) -> bool:
+    """Whether a canonical URL is only a site's home page (path "/", no query): it names the
+    site, not one of its articles, so it never identifies an article on its own."""
+    parts = urlsplit(url)
+    return parts.path in {"", "/"} and not parts.query

@@ -55,7 +55,10 @@ DECOMPRESS_STEP = 256 * 1024  # the most one step of gzip inflation may produce
 USER_AGENT = f"Masthead/{__version__} (+https://github.com/masthead-news/masthead; news curation)"
 
 HTML_TYPES = ("text/html", "application/xhtml+xml")
-FEED_TYPES = ("xml", "rss", "atom", "rdf", "json", "text/plain", "text/html")
+# What a feed may be served as. Misconfigured servers send feeds as application/octet-stream
+# (or binary/octet-stream): such a body is left to the feed parser, which reads what it is
+# and says why when it is not a feed.
+FEED_TYPES = ("xml", "rss", "atom", "rdf", "json", "text/plain", "text/html", "octet-stream")
 IMAGE_TYPES = ("image/jpeg", "image/png", "image/webp", "image/gif")
 
 

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import hashlib
 from typing import ClassVar
 
 from django.conf import settings
@@ -9,6 +10,8 @@ from django.utils.translation import gettext_lazy as _
 from masthead.channels.models import Channel, Section
 from masthead.stories.models import Story
 
+from . import similarity
+
 DEFAULT_POLL_SECONDS = 15 * 60
 MIN_POLL_SECONDS = 5 * 60  # a feed that changes often is still asked at most this often
 MAX_POLL_SECONDS = 6 * 3600  # a quiet feed is still asked at least this often
@@ -16,7 +19,8 @@ MAX_POLL_SECONDS = 6 * 3600  # a quiet feed is still asked at least this often
 
 class Item(models.Model):
     """An article found on the web, once for the whole installation however many feeds carry
-    it and however many channels want it: by its canonical URL, its feed GUID, or its text.
+    it and however many channels want it: by its canonical URL, a feed's entry, or its text
+    (docs/decisions/0011-feed-items.md).
 
     Fetching and extracting the article happens once, here; channels' candidates share it.
     """
@@ -27,8 +31,11 @@ class Item(models.Model):
         DONE = "done", _("done")
         FAILED = "failed", _("failed")
 
-    url = models.URLField(max_length=2000, unique=True)  # canonical (ingest/canonical.py)
-    guid = models.CharField(max_length=500, blank=True, db_index=True)
+    url = models.URLField(max_length=2000, db_index=True)  # canonical (core/canonical.py)
+    # Whether the URL names this one article, so that another feed's entry or a submission
+    # with the same URL is this item. Not for a site's home page, nor for a link several
+    # entries of one feed share (a podcast's show page), nor for an entry without a link.
+    url_identifies = models.BooleanField(default=True)
     title = models.CharField(max_length=500, blank=True)
     summary = models.TextField(blank=True, help_text="Sanitized HTML from the feed.")
     author = models.CharField(max_length=300, blank=True)
@@ -51,6 +58,13 @@ class Item(models.Model):
     first_seen_at = models.DateTimeField(auto_now_add=True, db_index=True)
 
     class Meta:
+        constraints: ClassVar = [
+            models.UniqueConstraint(
+                fields=["url"],
+                condition=models.Q(url_identifies=True),
+                name="item_once_per_url",
+            ),
+        ]
         indexes: ClassVar = [
             models.Index(fields=["band0"], name="item_band0_idx"),
             models.Index(fields=["band1"], name="item_band1_idx"),
@@ -60,6 +74,37 @@ class Item(models.Model):
 
     def __str__(self) -> str:
         return self.title or self.url
+
+    def set_simhash(self, value: int | None) -> None:
+        self.simhash = value
+        self.band0, self.band1, self.band2, self.band3 = (
+            similarity.bands(value) if value is not None else (None, None, None, None)
+        )
+
+
+def entry_key(feed_url: str, guid: str) -> str:
+    """The identity of a feed's entry: its GUID within the feed's address."""
+    return hashlib.sha256(f"{feed_url}\n{guid}".encode()).hexdigest()
+
+
+class FeedEntry(models.Model):
+    """An entry of the feed at an address, by its GUID, and the item it is. A GUID names an
+    entry only within its feed: the same GUID in two feeds is two entries. Channels subscribed
+    to the same address share its entries, so each entry is one item for all of them, and an
+    entry stays known after its channel unsubscribes."""
+
+    # entry_key(): the address and GUID together are too long for one index on PostgreSQL.
+    key = models.CharField(max_length=64, unique=True)
+    feed_url = models.URLField(max_length=2000)
+    guid = models.CharField(max_length=500)
+    item = models.ForeignKey(Item, on_delete=models.CASCADE, related_name="entries")
+    first_seen_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name_plural = "feed entries"
+
+    def __str__(self) -> str:
+        return f"{self.guid} in {self.feed_url}"
 
 
 class Feed(models.Model):
@@ -96,6 +141,9 @@ class Feed(models.Model):
     last_polled_at = models.DateTimeField(null=True, blank=True)
     last_status = models.CharField(max_length=100, blank=True)  # "200 OK, 3 new" etc.
     last_error = models.TextField(blank=True)
+    # What was wrong with the last feed document read, though its items were taken (a stray
+    # newline before the XML declaration, ill-formed XML read loosely).
+    last_warning = models.TextField(blank=True)
     errors_in_a_row = models.PositiveIntegerField(default=0)
     failing_since = models.DateTimeField(null=True, blank=True)
     item_count = models.PositiveIntegerField(default=0)  # candidates this feed has brought

@@ -225,6 +225,12 @@ def feeds(request: HttpRequest, channel: Channel) -> HttpResponseBase:
         )
         if outcome.value is not None:
             messages.success(request, _("Subscribed to %(feed)s.") % {"feed": outcome.value})
+            if outcome.value.last_warning:
+                messages.warning(
+                    request,
+                    _("Its items are read, but the feed has a flaw: %(warning)s")
+                    % {"warning": outcome.value.last_warning},
+                )
             return redirect("ingest:feeds", channel=channel.slug)
         return _feeds_page(request, channel, form=form, status=outcome.status)
     return _feeds_page(request, channel, form=form, status=UNPROCESSABLE)
@@ -236,17 +242,20 @@ def feed_change(request: HttpRequest, channel: Channel, pk: int) -> HttpResponse
     feed = selectors.feed_get(channel=channel, pk=pk)
     actor = member_of(request)
     action = request.POST.get("action", "")
-    if action == "remove":
-        services.feed_remove(actor=actor, feed=feed)
-        messages.success(request, _("Unsubscribed from %(feed)s.") % {"feed": feed})
-    elif action in {"fetch_articles_on", "fetch_articles_off"}:
-        services.feed_update(actor=actor, feed=feed, fetch_articles=action.endswith("_on"))
-    elif action in {"pause", "resume"}:
-        state = Feed.State.PAUSED if action == "pause" else Feed.State.ACTIVE
-        services.feed_update(actor=actor, feed=feed, state=state)
-    elif action == "poll":
-        services.feed_update(actor=actor, feed=feed, poll_now=True)
-        messages.success(request, _("%(feed)s will be polled in a moment.") % {"feed": feed})
+    try:
+        if action == "remove":
+            if services.feed_remove(actor=actor, feed=feed):
+                messages.success(request, _("Unsubscribed from %(feed)s.") % {"feed": feed})
+        elif action in {"fetch_articles_on", "fetch_articles_off"}:
+            services.feed_update(actor=actor, feed=feed, fetch_articles=action.endswith("_on"))
+        elif action in {"pause", "resume"}:
+            state = Feed.State.PAUSED if action == "pause" else Feed.State.ACTIVE
+            services.feed_update(actor=actor, feed=feed, state=state)
+        elif action == "poll":
+            services.feed_update(actor=actor, feed=feed, poll_now=True)
+            messages.success(request, _("%(feed)s will be polled in a moment.") % {"feed": feed})
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
     return redirect("ingest:feeds", channel=channel.slug)
 
 

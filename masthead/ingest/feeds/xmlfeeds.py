@@ -35,9 +35,19 @@ _BINARY = re.compile(r"[\x00-\x08\x0e-\x1a\x1c-\x1f]")
 _HTML_START = re.compile(r"<(!doctype\s+html|html[\s>]|head[\s>]|body[\s>])", re.IGNORECASE)
 _COMMENT = re.compile(r"<!--.*?-->", re.DOTALL)
 _ROOT_ELEMENT = re.compile(r"<([A-Za-z_][\w:.-]{0,100})")
+# Whitespace before the XML declaration (a stray newline from a site's template or plugin):
+# an XML parser then reads the document as ill-formed and ignores the declared encoding.
+_BEFORE_DECLARATION = re.compile(rb"\A(\xef\xbb\xbf)?([ \t\r\n]+)(?=<\?xml[ \t\r\n])")
+STRAY_WHITESPACE = "whitespace before the XML declaration, ignored"
 
 
 def _parse_xml_feed(data: bytes, *, url: str, content_type: str) -> ParsedFeed:
+    warnings = []
+    skipped_lines = 0
+    if stray := _BEFORE_DECLARATION.match(data):
+        skipped_lines = stray.group(2).count(b"\n")
+        data = (stray.group(1) or b"") + data[stray.end() :]
+        warnings.append(STRAY_WHITESPACE)
     # A file-like object, never bytes or str: feedparser opens a str that looks like a URL,
     # and open()s bytes that name a local file, before it reads anything as a feed.
     try:
@@ -51,7 +61,9 @@ def _parse_xml_feed(data: bytes, *, url: str, content_type: str) -> ParsedFeed:
         # feedparser catches its parsers' errors; one it lets through is a bug of its own that
         # hostile bytes found, and still means these bytes are not a feed we can read.
         raise FeedError(f"the feed could not be read: {exc}") from exc
-    problem = _problem(result, data)
+    if problem := _problem(result, data, skipped_lines=skipped_lines):
+        warnings.append(problem)
+    problem = "; ".join(warnings)
     kind = _kind(result.get("version") or "")
     if kind is None:
         raise FeedError(_not_a_feed_reason(data, problem))
@@ -98,14 +110,15 @@ def _kind(version: str) -> str | None:
     return None
 
 
-def _problem(result: Mapping[str, Any], data: bytes) -> str:
+def _problem(result: Mapping[str, Any], data: bytes, *, skipped_lines: int = 0) -> str:
     if not result.get("bozo"):
         return ""
     exc = result.get("bozo_exception")
     if isinstance(exc, SAXParseException):
         # feedparser puts an XML declaration line in front of a document that has none.
         line = (exc.getLineNumber() or 1) - (0 if _head(data).startswith("<?xml") else 1)
-        return f"not well-formed XML at line {max(line, 1)}: {exc.getMessage()}"
+        line = max(line, 1) + skipped_lines  # as the publisher's file counts its lines
+        return f"not well-formed XML at line {line}: {exc.getMessage()}"
     if isinstance(exc, feedparser.CharacterEncodingOverride | feedparser.CharacterEncodingUnknown):
         return f"character encoding: {exc}"
     return str(exc) or type(exc).__name__

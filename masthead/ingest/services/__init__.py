@@ -1,8 +1,9 @@
 """Writes for curating from the web: items, candidates in review queues, feed subscriptions
 and their polling. Stories are created only through masthead.stories.services.
 
-Work that goes to the network runs in the background (ingest/tasks.py) and is enqueued after
-the commit that asked for it.
+Work that goes to the network runs in the background (ingest/tasks.py, whose bodies are in
+ingest/jobs.py) and is enqueued after the commit that asked for it. What a service fetches
+itself (a feed to subscribe to, a feed to poll) it fetches before its transaction opens.
 """
 
 from .candidates import (
@@ -17,7 +18,6 @@ from .candidates import (
 )
 from .items import (
     NEAR_DUPLICATE_DAYS,
-    item_fetch,
     item_find_or_create,
 )
 from .polls import (
@@ -58,7 +58,6 @@ __all__ = [
     "feed_subscribe",
     "feed_update",
     "feeds_claim",
-    "item_fetch",
     "item_find_or_create",
     "stories_for_url",
 ]

@@ -54,7 +54,11 @@ class PollResult:
 
 def feed_poll(feed: Feed, *, worker: str = "") -> PollResult:
     """Poll one feed that this worker has claimed: conditional GET, new items to candidates,
-    the next poll scheduled from how the feed behaved."""
+    the next poll scheduled from how the feed behaved.
+
+    The fetch comes first, outside any transaction; what it brought is stored on the feed as
+    it is then (locked), so a curator's change made during the fetch stays, and the items of a
+    feed removed during the fetch are not taken."""
     headers = {}
     if feed.etag:
         headers["If-None-Match"] = feed.etag
@@ -66,7 +70,11 @@ def feed_poll(feed: Feed, *, worker: str = "") -> PollResult:
     except FetchError as error:
         return _poll_failed(feed, error, now)
     if response.status == 304:
-        _poll_done(feed, now, status=_("304 not modified"), changed=False)
+        with transaction.atomic():
+            fresh = _locked(feed)
+            if fresh is None:
+                return PollResult(status="removed")
+            _poll_done(fresh, now, status=_("304 not modified"), changed=False)
         return PollResult(status="not_modified")
     try:
         parsed = parse_feed(response.content, url=response.url, content_type=response.content_type)
@@ -75,16 +83,17 @@ def feed_poll(feed: Feed, *, worker: str = "") -> PollResult:
     # The new items and the feed's new state in one transaction: one commit for the poll, and
     # a worker killed midway leaves the feed as it was, to be polled again in full.
     with transaction.atomic():
-        new = sum(1 for entry in parsed.items if _take_item(feed, entry))
-        status = _("200, %(count)s new") % {"count": new}
-        if parsed.problem:
-            status += " " + _("(%(problem)s)") % {"problem": parsed.problem[:200]}
+        fresh = _locked(feed)
+        if fresh is None:
+            return PollResult(status="removed")
+        new = sum(1 for entry in parsed.items if _take_item(fresh, entry))
         _poll_done(
-            feed,
+            fresh,
             now,
-            status=status,
+            status=_("200, %(count)s new") % {"count": new},
             changed=new > 0,
             new=new,
+            warning=parsed.problem,
             etag=response.headers.get("etag", ""),
             last_modified=response.headers.get("last-modified", ""),
             title=parsed.title,
@@ -93,12 +102,18 @@ def feed_poll(feed: Feed, *, worker: str = "") -> PollResult:
     return PollResult(status="ok", new=new)
 
 
+def _locked(feed: Feed) -> Feed | None:
+    """The feed as it is now, locked until the poll's commit; None if it was removed."""
+    return Feed.objects.select_for_update().filter(pk=feed.pk).first()
+
+
 def _take_item(feed: Feed, entry: FeedItem) -> bool:
     """A feed entry into the channel's queue, unless the channel has it already."""
     with transaction.atomic():
         try:
             item, _created = item_find_or_create(
                 url=entry.url,
+                feed_url=feed.url,
                 guid=entry.guid,
                 title=entry.title,
                 summary=entry.summary_html,
@@ -108,7 +123,7 @@ def _take_item(feed: Feed, entry: FeedItem) -> bool:
                 image_url=entry.image_url,
             )
         except ValidationError:
-            return False  # an entry without a usable address or id
+            return False  # an entry whose address cannot be used
         _candidate, created = Candidate.objects.get_or_create(
             channel_id=feed.channel_id, item=item, defaults={"feed": feed}
         )
@@ -124,11 +139,14 @@ def _poll_done(
     status: str,
     changed: bool,
     new: int = 0,
+    warning: str | None = None,
     etag: str = "",
     last_modified: str = "",
     title: str = "",
     site_url: str = "",
 ) -> None:
+    """Record a poll that worked on ``feed``, the row locked by the caller. ``warning`` is
+    what was wrong with the document read (None: none was read, the last warning stands)."""
     # A feed that changed is asked sooner next time, a quiet one later, within bounds.
     interval = feed.interval // 2 if changed else int(feed.interval * 1.25)
     interval = max(MIN_POLL_SECONDS, min(MAX_POLL_SECONDS, interval))
@@ -144,6 +162,8 @@ def _poll_done(
         "failing_since": None,
         "polls": F("polls") + 1,
     }
+    if warning is not None:
+        updates["last_warning"] = warning[:2000]
     if new:
         updates.update(item_count=F("item_count") + new, last_new_item_at=now)
     if etag or last_modified:
@@ -155,15 +175,22 @@ def _poll_done(
     Feed.objects.filter(pk=feed.pk).update(**updates)
 
 
+@transaction.atomic
 def _poll_failed(feed: Feed, error: FetchError, now: dt.datetime) -> PollResult:
-    errors = feed.errors_in_a_row + 1
+    fresh = _locked(feed)
+    if fresh is None:
+        return PollResult(status="removed", error=str(error))
+    errors = fresh.errors_in_a_row + 1
     if error.retry_after is not None and error.status in {429, 503}:
         wait = error.retry_after  # the server said when
     else:
-        wait = min(BACKOFF_MAX_SECONDS, feed.interval * 2 ** min(errors, 10))
-    failing_since = feed.failing_since or now
-    dead = now - failing_since >= dt.timedelta(days=DEAD_AFTER_DAYS)
-    Feed.objects.filter(pk=feed.pk).update(
+        wait = min(BACKOFF_MAX_SECONDS, fresh.interval * 2 ** min(errors, 10))
+    failing_since = fresh.failing_since or now
+    # Only an active feed dies: one a curator paused meanwhile stays paused.
+    dead = fresh.state == Feed.State.ACTIVE and (
+        now - failing_since >= dt.timedelta(days=DEAD_AFTER_DAYS)
+    )
+    Feed.objects.filter(pk=fresh.pk).update(
         next_poll_at=now + dt.timedelta(seconds=max(wait, MIN_POLL_SECONDS / 5)),
         claimed_until=None,
         claimed_by="",
@@ -173,6 +200,6 @@ def _poll_failed(feed: Feed, error: FetchError, now: dt.datetime) -> PollResult:
         errors_in_a_row=errors,
         failing_since=failing_since,
         polls=F("polls") + 1,
-        state=Feed.State.DEAD if dead else feed.state,
+        state=Feed.State.DEAD if dead else fresh.state,
     )
     return PollResult(status="dead" if dead else "failed", error=str(error))

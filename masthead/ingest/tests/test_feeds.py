@@ -616,6 +616,19 @@ def test_ill_formed_feed_still_yields_items_with_a_problem(
     assert [item.title for item in feed.items] == ["Kept", title]
 
 
+def test_whitespace_before_the_xml_declaration_is_skipped_with_a_warning() -> None:
+    declared = '<?xml version="1.0" encoding="iso-8859-1"?>\n'
+    rss = declared + '<rss version="2.0"><channel><title>Café</title></channel></rss>'
+    feed = parse_feed(b"\r\n \n" + rss.encode("latin-1"))
+    # Read as ill-formed XML, the declared encoding would be ignored: "CafÃ©" or worse.
+    assert (feed.title, feed.problem) == ("Café", "whitespace before the XML declaration, ignored")
+    broken = "\n\n" + declared + BROKEN_HEAD + "<item><title>A & B</title></item></channel></rss>"
+    assert parse_feed(broken.encode()).problem == (
+        "whitespace before the XML declaration, ignored; "
+        "not well-formed XML at line 6: not well-formed (invalid token)"  # the file's own line
+    )
+
+
 def test_guid_falls_back_to_the_link_then_a_stable_hash() -> None:
     rss = b"""<rss version="2.0"><channel><title>T</title>
       <item><title>linked</title><link>https://a.example/1</link></item>

@@ -90,19 +90,22 @@ def test_the_same_item_from_other_feeds_and_channels(channel: Any, web: Any) -> 
 
     first = subscribe(channel, serve_feed(web, "/one.xml", rss(ITEMS)))
     services.feed_poll(first)
-    # Another feed of the channel: the same article under another GUID, one under the same GUID
-    # at another address, and a syndicated copy of one at a third address.
+    # Another feed of the channel: the same article at the same address (tracking aside), and
+    # one of them again, as text, at another address.
     copies = [
         ("Ferry Vote Passes", "https://ledger.example/a?utm_source=rss", "other-guid"),
-        ("Harbour Hall Packed", "https://mirror.example/b", "ledger-b"),
-        ("Ferry Vote Passes", "https://wire.example/ferry-vote", "wire-1"),
+        ("Harbour Hall Packed", "https://mirror.example/b", "mirror-b"),
     ]
     second = subscribe(channel, serve_feed(web, "/two.xml", rss(copies, title="Mirror")))
     assert services.feed_poll(second).new == 0
+    # A third: a syndicated copy at a third address, found by its text.
+    wire = [("Ferry Vote Passes", "https://wire.example/ferry-vote", "wire-1")]
+    third = subscribe(channel, serve_feed(web, "/three.xml", rss(wire, title="Wire")))
+    assert services.feed_poll(third).new == 0
     assert Item.objects.count() == 2 and Candidate.objects.count() == 2
     other = ChannelFactory()
-    third = subscribe(other, web.url("/one.xml"))
-    assert services.feed_poll(third).new == 2  # another channel gets its own candidates
+    elsewhere = subscribe(other, web.url("/one.xml"))
+    assert services.feed_poll(elsewhere).new == 2  # another channel gets its own candidates
     assert Item.objects.count() == 2 and Candidate.objects.filter(channel=other).count() == 2
 
 
