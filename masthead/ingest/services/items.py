@@ -156,6 +156,8 @@ def enqueue_fetch(item: Item) -> None:
 
     if item.fetch_state in {Item.Fetch.QUEUED, Item.Fetch.DONE}:
         return
-    Item.objects.filter(pk=item.pk).update(fetch_state=Item.Fetch.QUEUED, fetch_error="")
+    Item.objects.filter(pk=item.pk).update(
+        fetch_state=Item.Fetch.QUEUED, fetch_error="", fetch_queued_at=timezone.now()
+    )
     item_id = item.pk
     transaction.on_commit(lambda: fetch_item.enqueue(item_id))
