@@ -143,7 +143,7 @@ def test_a_task_whose_workers_keep_dying_is_given_up(queued: DBTaskResult, caplo
     assert tasks_reclaim(now=later()) == Reclaimed(given_up=1)
     queued.refresh_from_db()
     assert queued.status == TaskResultStatus.FAILED
-    assert queued.exception_class_path == "masthead.core.worker.leases.WorkerLost"
+    assert queued.exception_class_path == "masthead.core.worker.leases.TaskGivenUp"
     assert f"given up after {TASK_MAX_ATTEMPTS} attempts" in queued.traceback
     assert any(r.levelno == logging.ERROR and "given up" in r.getMessage() for r in caplog.records)
     assert tasks_reclaim(now=later(60)) == Reclaimed()  # and it stays given up

@@ -39,8 +39,9 @@ LEASE_KEPT = dt.timedelta(days=1)  # an expired lease stays listed this long, fo
 OUTAGE_ERRORS = {"django.db.utils.OperationalError", "django.db.utils.InterfaceError"}
 
 
-class WorkerLost(Exception):
-    """Recorded as the error of a task given up because its workers kept dying."""
+class TaskGivenUp(Exception):
+    """Recorded as the error of a task given up: at every attempt its worker died, or the
+    database went away under it."""
 
 
 def lease_seconds() -> float:
@@ -104,7 +105,8 @@ def tasks_reclaim(*, worker_id: str = "", now: dt.datetime | None = None) -> Rec
         alive = set(
             WorkerLease.objects.filter(expires_at__gt=now).values_list("worker_id", flat=True)
         )
-        alive.add(worker_id)
+        if worker_id:
+            alive.add(worker_id)
         for task in running:
             claimant = task.worker_ids[-1] if task.worker_ids else ""
             if claimant in alive:
@@ -157,8 +159,8 @@ def _requeue_or_give_up(task: DBTaskResult, *, now: dt.datetime, reason: str) ->
         status=TaskResultStatus.FAILED,
         finished_at=now,
         return_value=None,
-        exception_class_path=f"{WorkerLost.__module__}.{WorkerLost.__qualname__}",
-        traceback=f"{WorkerLost.__module__}.{WorkerLost.__qualname__}: {message}\n",
+        exception_class_path=f"{TaskGivenUp.__module__}.{TaskGivenUp.__qualname__}",
+        traceback=f"{TaskGivenUp.__module__}.{TaskGivenUp.__qualname__}: {message}\n",
     )
     logger.error("task %s (%s) %s", task.pk, task.task_path, message)
     return False
