@@ -116,7 +116,14 @@ def test_a_worker_carries_on_after_the_database_comes_back(
         wait_for("the worker's start", lambda: "Starting worker" in text(), worker)
         opening, _ = comment_create(actor=member, story=story, body="Before the outage")
         comment_create(actor=other_member, story=story, body="A reply", parent=opening)
-        wait_for("the first reply's notification", Notification.objects.exists, worker)
+        wait_for(
+            "the first tasks",
+            lambda: (
+                Notification.objects.exists()
+                and not DBTaskResult.objects.exclude(status=TaskResultStatus.SUCCESSFUL).exists()
+            ),
+            worker,
+        )
 
         with database_away(proxy):
             if proxy is not None:
