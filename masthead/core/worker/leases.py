@@ -6,7 +6,7 @@ worker killed mid-task leaves it running for ever. So every `masthead worker` ho
 queue the running tasks of workers whose lease ran out, counting the claims (each one added
 the claimant to ``DBTaskResult.worker_ids``): a task claimed TASK_MAX_ATTEMPTS times by
 workers that died is given up, FAILED with the reason, and logged. Tasks are written to be
-safe to run twice (docs/decisions/0009-task-leases.md).
+safe to run twice (docs/decisions/0010-task-leases.md).
 """
 
 from __future__ import annotations
