@@ -20,7 +20,7 @@ urlpatterns = [
     path("", include("masthead.pages.urls")),
 ]
 
-handler400 = "masthead.pages.views.bad_request"
-handler403 = "masthead.pages.views.forbidden"
-handler404 = "masthead.pages.views.not_found"
-handler500 = "masthead.pages.views.server_error"
+handler400 = "masthead.core.views.bad_request"
+handler403 = "masthead.core.views.forbidden"
+handler404 = "masthead.core.views.not_found"
+handler500 = "masthead.core.views.server_error"

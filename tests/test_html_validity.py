@@ -7,9 +7,10 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from django.test import Client
+from django.test import Client, RequestFactory
 from django.urls import reverse
 
+from masthead.core.views import server_error
 from masthead.discussion.services import comment_create, comment_report
 from masthead.notifications import mail
 from masthead.notifications import services as notifications
@@ -78,6 +79,9 @@ def test_pages_have_no_html_errors(
         path = tmp_path / f"{name}.html"
         path.write_bytes(response.content)
         files.append(str(path))
+    broken = tmp_path / "server-error.html"  # the page no request reaches on purpose
+    broken.write_bytes(server_error(RequestFactory().get("/")).content)
+    files.append(str(broken))
 
     result = subprocess.run(
         [*vnu_command, *files], capture_output=True, text=True, timeout=180, check=False

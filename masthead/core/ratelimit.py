@@ -16,9 +16,10 @@ from typing import Any, TypeVar
 from django.conf import settings
 from django.core.cache import cache
 from django.http import HttpRequest, HttpResponse, HttpResponseBase
-from django.shortcuts import render
 from django.utils.html import format_html
 from django.utils.translation import gettext as _
+
+from .views import error_page
 
 View = TypeVar("View", bound=Callable[..., HttpResponseBase])
 
@@ -106,7 +107,7 @@ def too_often(request: HttpRequest, error: RateLimited) -> HttpResponse:
             status=429,
             headers=headers,
         )
-    response = render(request, "core/too_often.html", {"message": str(error)}, status=429)
+    response = error_page(request, "core/too_often.html", {"message": str(error)}, status=429)
     response["Retry-After"] = headers["Retry-After"]
     return response
 

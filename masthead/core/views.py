@@ -1,10 +1,18 @@
 from __future__ import annotations
 
+import logging
+from typing import Any
+
 from django.conf import settings
-from django.db import connection
+from django.db import DatabaseError, connection
 from django.http import HttpRequest, HttpResponse, HttpResponseBase
+from django.shortcuts import render
+from django.template.loader import render_to_string
+from django.utils.translation import gettext as _
 from django.views.decorators.cache import cache_control
 from django.views.static import serve
+
+logger = logging.getLogger(__name__)
 
 # Uploaded files get random names and are never rewritten in place (core/images.py), so
 # their URLs can be cached for a year.
@@ -29,3 +37,68 @@ def healthz(request: HttpRequest) -> HttpResponse:
 def robots_txt(request: HttpRequest) -> HttpResponse:
     lines = ["User-agent: *", "Disallow: /accounts/", "Disallow: /admin/", "Disallow: /comments/"]
     return HttpResponse("\n".join(lines) + "\n", content_type="text/plain")
+
+
+# --- error pages -----------------------------------------------------------------------------
+
+
+def bare_page(template: str, context: dict[str, Any], *, status: int) -> HttpResponse:
+    """``template`` rendered without the request, so with no member, no context processors
+    and no database query: its base shows the bare header (``_header_bare.html``)."""
+    return HttpResponse(render_to_string(template, {**context, "bare": True}), status=status)
+
+
+def error_page(
+    request: HttpRequest, template: str, context: dict[str, Any], *, status: int
+) -> HttpResponse:
+    """A 4xx page with the member's header; when the database fails it (the header loads the
+    member and the channels), the bare page instead of a second error."""
+    try:
+        return render(request, template, context, status=status)
+    except DatabaseError as error:
+        logger.warning("a %d page without its header: the database failed (%s)", status, error)
+        return bare_page(template, context, status=status)
+
+
+def not_found(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    message = _(
+        "There is nothing at this address. The story may have moved, or the link may be mistyped."
+    )
+    return error_page(
+        request,
+        "core/error.html",
+        {"title": _("Page not found"), "message": message},
+        status=404,
+    )
+
+
+def forbidden(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    message = (
+        str(exception)
+        if exception and str(exception)
+        else _("You do not have permission to do this.")
+    )
+    return error_page(
+        request, "core/error.html", {"title": _("Not allowed"), "message": message}, status=403
+    )
+
+
+def bad_request(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    return error_page(
+        request,
+        "core/error.html",
+        {"title": _("Bad request"), "message": _("The request could not be understood.")},
+        status=400,
+    )
+
+
+def server_error(request: HttpRequest) -> HttpResponse:
+    """Never asks the database, nor the request: the database being away may be the error."""
+    return bare_page(
+        "core/error.html",
+        {
+            "title": _("Something went wrong"),
+            "message": _("The error has been logged. Please try again in a moment."),
+        },
+        status=500,
+    )

@@ -1,10 +1,12 @@
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 from typing import ClassVar
 
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from masthead.channels.models import Channel, Section
@@ -15,6 +17,10 @@ from . import similarity
 DEFAULT_POLL_SECONDS = 15 * 60
 MIN_POLL_SECONDS = 5 * 60  # a feed that changes often is still asked at most this often
 MAX_POLL_SECONDS = 6 * 3600  # a quiet feed is still asked at least this often
+# A fetch asked for this long ago and not done is taken for lost (its task failed, or its
+# workers kept dying): the curator's page stops waiting and offers to try again. Longer than
+# a fetch's own deadline plus a dead worker's lease and the reclaim that follows.
+FETCH_PATIENCE = dt.timedelta(minutes=2)
 
 
 class Item(models.Model):
@@ -46,6 +52,7 @@ class Item(models.Model):
     fetch_state = models.CharField(max_length=16, choices=Fetch.choices, default=Fetch.NOT_ASKED)
     fetch_error = models.TextField(blank=True)
     fetched_at = models.DateTimeField(null=True, blank=True)
+    fetch_queued_at = models.DateTimeField(null=True, blank=True)  # the last fetch asked for
     extracted = models.JSONField(null=True, blank=True)  # extract.Extracted.as_json()
 
     # SimHash of the text and its four 16-bit bands (ingest/similarity.py)
@@ -80,6 +87,13 @@ class Item(models.Model):
         self.band0, self.band1, self.band2, self.band3 = (
             similarity.bands(value) if value is not None else (None, None, None, None)
         )
+
+    def fetch_overdue(self, now: dt.datetime | None = None) -> bool:
+        """Queued, but for longer than FETCH_PATIENCE (or since before it was recorded)."""
+        if self.fetch_state != self.Fetch.QUEUED:
+            return False
+        queued = self.fetch_queued_at
+        return queued is None or (now or timezone.now()) - queued > FETCH_PATIENCE
 
 
 def entry_key(feed_url: str, guid: str) -> str:

@@ -15,7 +15,9 @@ import threading
 from collections import deque
 
 from django.conf import settings
-from django.db import close_old_connections, connection
+from django.db import connection
+
+from masthead.core.worker.outage import DATABASE_ERRORS, run_rounds
 
 from . import services
 from .models import Feed
@@ -37,6 +39,8 @@ class FeedPoller:
     def _poll(self, feed: Feed) -> str:
         try:
             return services.feed_poll(feed, worker=self.name).status
+        except DATABASE_ERRORS:
+            raise  # the database is away: the round stops, the loop waits it out
         except Exception:
             logger.exception("polling %s failed", feed.url)
             return "error"
@@ -46,11 +50,13 @@ class FeedPoller:
 
         Each of the threads takes the next claimed feed as soon as it is done with one (a
         slow feed holds up no other), claiming a few more when the claimed ones run out; it
-        keeps its database connection for the round and closes it at the end."""
+        keeps its database connection for the round and closes it at the end. When the
+        database goes away the threads stop and the round raises its error."""
         claimed: deque[Feed] = deque()
         lock = threading.Lock()
         polled = [0]
         exhausted = threading.Event()
+        lost: list[Exception] = []
 
         def next_feed() -> Feed | None:
             with lock:
@@ -65,8 +71,10 @@ class FeedPoller:
 
         def work() -> None:
             try:
-                while (feed := next_feed()) is not None:
+                while not lost and (feed := next_feed()) is not None:
                     self._poll(feed)
+            except DATABASE_ERRORS as error:
+                lost.append(error)
             except Exception:
                 logger.exception("feed polling failed")
             finally:
@@ -80,18 +88,12 @@ class FeedPoller:
             thread.start()
         for thread in threads:
             thread.join()
+        if lost:
+            raise lost[0]
         return polled[0]
 
     def run(self, stop: threading.Event) -> None:
-        while not stop.is_set():
-            close_old_connections()
-            try:
-                polled = self.run_round()
-            except Exception:
-                logger.exception("feed polling round failed")
-                polled = 0
-            if not polled:
-                stop.wait(IDLE_SECONDS)
+        run_rounds(stop, name="feed polling", work=self.run_round, idle_seconds=IDLE_SECONDS)
 
 
 class FeedLoop:

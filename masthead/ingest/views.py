@@ -94,13 +94,14 @@ def submit_url(request: HttpRequest, channel: Channel) -> HttpResponseBase:
 @require_http_methods(["GET", "POST"])
 def candidate(request: HttpRequest, channel: Channel, pk: int) -> HttpResponseBase:
     """A candidate becoming a story: while its article is being fetched the page waits (and
-    refreshes itself); then the curated-story form, filled from the article, or empty with
-    the reason if the fetch failed."""
+    refreshes itself), for FETCH_PATIENCE at most; then the curated-story form, filled from
+    the article, or empty with the reason and "Try again" if the fetch failed or was lost."""
     found = selectors.candidate_get(channel=channel, pk=pk)
     if found.status == Candidate.Status.ACCEPTED and found.story is not None:
         return redirect(found.story.get_absolute_url())
     item = found.item
-    waiting = item.fetch_state == Item.Fetch.QUEUED
+    overdue = item.fetch_overdue()
+    waiting = item.fetch_state == Item.Fetch.QUEUED and not overdue
     if request.htmx and waiting:  # type: ignore[attr-defined]
         return HttpResponse(status=204)  # still fetching: htmx asks again
     initial = services.candidate_initial(found)
@@ -150,6 +151,7 @@ def candidate(request: HttpRequest, channel: Channel, pk: int) -> HttpResponseBa
             "item": item,
             "form": form,
             "waiting": waiting,
+            "overdue": overdue,
         },
         status=status,
     )

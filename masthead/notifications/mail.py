@@ -18,7 +18,6 @@ import threading
 from django.conf import settings
 from django.core import signing
 from django.core.mail import EmailMessage
-from django.db import close_old_connections
 from django.db.models import Exists, F, OuterRef, Q
 from django.urls import reverse
 from django.utils import timezone
@@ -26,6 +25,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 
 from masthead.accounts.models import User
+from masthead.core.worker.outage import run_rounds
 
 from .models import Delivery, Notification, Preferences
 
@@ -218,13 +218,13 @@ class DigestLoop:
 
     @staticmethod
     def forever(stop: threading.Event) -> None:
-        while not stop.is_set():
-            close_old_connections()
-            try:
-                send_due_digests()
-            except Exception:
-                logger.exception("digest round failed")
-            stop.wait(LOOP_SECONDS)
+        run_rounds(
+            stop,
+            name="digests",
+            work=send_due_digests,
+            idle_seconds=LOOP_SECONDS,
+            busy_seconds=LOOP_SECONDS,
+        )
 
     @staticmethod
     def once() -> int:

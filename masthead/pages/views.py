@@ -126,56 +126,6 @@ def profile(request: HttpRequest, handle: str) -> HttpResponse:
     )
 
 
-def not_found(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
-    return render(
-        request,
-        "pages/error.html",
-        {
-            "title": _("Page not found"),
-            "message": _(
-                "There is nothing at this address. The story may have moved, or the link "
-                "may be mistyped."
-            ),
-        },
-        status=404,
-    )
-
-
-def forbidden(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
-    message = (
-        str(exception)
-        if exception and str(exception)
-        else _("You do not have permission to do this.")
-    )
-    return render(
-        request, "pages/error.html", {"title": _("Not allowed"), "message": message}, status=403
-    )
-
-
-def bad_request(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
-    return render(
-        request,
-        "pages/error.html",
-        {
-            "title": _("Bad request"),
-            "message": _("The request could not be understood."),
-        },
-        status=400,
-    )
-
-
-def server_error(request: HttpRequest) -> HttpResponse:
-    return render(
-        request,
-        "pages/error.html",
-        {
-            "title": _("Something went wrong"),
-            "message": _("The error has been logged. Please try again in a moment."),
-        },
-        status=500,
-    )
-
-
 @login_required
 def home(request: HttpRequest) -> HttpResponse:
     """A member's home: the newest stories of the channels they follow, and the replies others

@@ -237,3 +237,7 @@ MASTHEAD_WORKER_LOOPS = [
     "masthead.notifications.mail.DigestLoop",
 ]
 MASTHEAD_FEED_THREADS = env_int("MASTHEAD_FEED_THREADS", 8)  # feeds polled at once per worker
+# A worker that has not renewed its lease for this long is taken for dead, and its running
+# tasks go back to the queue (core/worker/leases.py). Longer than a database restart a worker
+# rides out: a live worker's task is then not run a second time elsewhere.
+MASTHEAD_WORKER_LEASE_SECONDS = env_int("MASTHEAD_WORKER_LEASE_SECONDS", 60)

@@ -90,7 +90,7 @@ def database_config(default_sqlite_path: Path) -> dict[str, Any]:
 def sqlite_options() -> dict[str, Any]:
     return {
         "transaction_mode": "IMMEDIATE",
-        "timeout": SQLITE_BUSY_TIMEOUT_SECONDS,
+        "timeout": env_int("MASTHEAD_SQLITE_BUSY_SECONDS", SQLITE_BUSY_TIMEOUT_SECONDS),
         "init_command": SQLITE_PRAGMAS,
     }
 

@@ -145,6 +145,8 @@ def enqueue_fetch(item: Item) -> None:
     the caller's item says it is queued or done already."""
     if item.fetch_state in {Item.Fetch.QUEUED, Item.Fetch.DONE}:
         return
-    Item.objects.filter(pk=item.pk).update(fetch_state=Item.Fetch.QUEUED, fetch_error="")
+    Item.objects.filter(pk=item.pk).update(
+        fetch_state=Item.Fetch.QUEUED, fetch_error="", fetch_queued_at=timezone.now()
+    )
     item_id = item.pk
     transaction.on_commit(lambda: fetch_item.enqueue(item_id))

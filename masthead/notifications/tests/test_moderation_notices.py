@@ -91,6 +91,18 @@ def test_removal_says_why_and_an_undone_removal_says_nothing(
     assert kinds_for(member) == ["removed"] and len(mail.outbox) == 1
 
 
+def test_a_notice_run_twice_is_delivered_once(
+    story: Any, member: Any, curator: Any, django_capture_on_commit_callbacks: Any
+) -> None:
+    """A reclaimed task runs again (core/worker/leases.py): the member hears once."""
+    comment, _ = discussion.comment_create(actor=member, story=story, body="Off the rails")
+    mail.outbox.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        discussion.comment_remove(actor=curator, comment=comment, reason="Personal attack")
+    assert services.notify_for_moderation(comment.pk, "removed") == 0
+    assert kinds_for(member) == ["removed"] and len(mail.outbox) == 1
+
+
 def test_an_unknown_notice_is_refused(story: Any, member: Any) -> None:
     comment, _ = discussion.comment_create(actor=member, story=story, body="Hello")
     with pytest.raises(ValueError, match="not a moderation notice"):
