@@ -23,6 +23,7 @@ Every fetch is bounded and guarded:
 from __future__ import annotations
 
 import ipaddress
+import logging
 import socket
 import threading
 import time
@@ -39,10 +40,13 @@ import httpcore
 import httpx
 from django.conf import settings
 from django.core.cache import cache as shared_cache
+from django.db import connections
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from masthead import __version__
+
+logger = logging.getLogger(__name__)
 
 MAX_REDIRECTS = 5
 DEFAULT_MAX_BYTES = 5 * 1024 * 1024  # an article page; feeds and images pass their own
@@ -363,7 +367,9 @@ def fetch(
     was expected) is refused with the reason. ``headers`` may carry validators
     (If-None-Match, If-Modified-Since): a 304 comes back as a Response with status 304.
     Statuses other than 200 and 304 raise FetchError with ``status`` (and ``retry_after``).
+    Never call it inside a database transaction (see ``_outside_transactions``).
     """
+    _outside_transactions(url)
     deadline = time.monotonic() + DEADLINE_SECONDS
     redirects: list[str] = []
     current = url
@@ -448,6 +454,25 @@ def fetch(
     raise FetchError(
         _("More than %(count)s redirects.") % {"count": MAX_REDIRECTS}, code="redirects", url=url
     )
+
+
+class FetchInTransaction(RuntimeError):
+    """``fetch`` was called inside a database transaction: a bug in the caller."""
+
+
+def _outside_transactions(url: str) -> None:
+    """Fetch first, then open the transaction to store what was fetched. A fetch may take up
+    to DEADLINE_SECONDS; inside a transaction it would hold its locks that long (on SQLite,
+    the whole database's write lock, longer than other writers' busy timeout). Under tests
+    (``MASTHEAD_FETCH_REFUSE_IN_TRANSACTION``) this is an error; elsewhere, a logged one.
+    The test case's own transaction, which wraps every test, does not count."""
+    for connection in connections.all(initialized_only=True):
+        if any(not getattr(block, "_from_testcase", False) for block in connection.atomic_blocks):
+            message = f"fetch({url[:200]!r}) inside a transaction on {connection.alias!r}"
+            if settings.MASTHEAD_FETCH_REFUSE_IN_TRANSACTION:
+                raise FetchInTransaction(message)
+            logger.error("%s: fetch first, then write", message, stack_info=True)
+            return
 
 
 def _status_error(response: httpx.Response, url: str) -> FetchError:

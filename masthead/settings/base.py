@@ -226,6 +226,8 @@ MASTHEAD_TRUSTED_PROXY_COUNT = env_int("MASTHEAD_TRUSTED_PROXY_COUNT", 0)
 MASTHEAD_FETCH_ALLOW_NETWORKS = env_list("MASTHEAD_FETCH_ALLOW_NETWORKS")
 MASTHEAD_FETCH_PER_HOST = env_int("MASTHEAD_FETCH_PER_HOST", 2)  # requests at once per host
 MASTHEAD_FETCH_HOST_DELAY = float(env_str("MASTHEAD_FETCH_HOST_DELAY", "1.0"))  # seconds
+# A fetch inside a database transaction is a bug (core/http.py): logged here, an error in tests.
+MASTHEAD_FETCH_REFUSE_IN_TRANSACTION = False
 
 # Loops `masthead worker` runs beside the task queue; each has forever(stop) and once().
 # Scores new comments for spam and abuse (moderation/scoring.py); no network calls.

@@ -21,6 +21,7 @@ MASTHEAD_PAGE_CACHE = False
 MASTHEAD_FETCH_ALLOW_NETWORKS = ["127.0.0.0/8"]
 MASTHEAD_FETCH_HOST_DELAY = 0.0
 MASTHEAD_FETCH_PER_HOST = 8
+MASTHEAD_FETCH_REFUSE_IN_TRANSACTION = True  # fetch first, then write: a fetch inside fails
 
 VAR_DIR.mkdir(parents=True, exist_ok=True)  # a fresh clone has none yet
 

@@ -310,3 +310,29 @@ def test_politeness_spaces_requests_to_one_host(web: Any, settings: Any, monkeyp
     for _ in range(3):
         fetch(url)
     assert waits == [0.3, 0.3]
+
+
+@pytest.mark.django_db
+def test_a_fetch_inside_a_transaction_fails_loudly(web: Any) -> None:
+    """Fetch first, then write: inside a transaction a slow site would hold the database's
+    locks (on SQLite, every writer's) for as long as the fetch takes."""
+    from django.db import transaction
+
+    url = web.route("/p", Reply(200, PAGE, HTML))
+    assert fetch(url).status == 200  # the test case's own transaction does not count
+    with transaction.atomic(), pytest.raises(http.FetchInTransaction, match="/p"):
+        fetch(url)
+    assert [r.path for r in web.requests].count("/p") == 1  # refused before any request
+
+
+@pytest.mark.django_db
+def test_outside_tests_a_fetch_inside_a_transaction_is_logged(
+    web: Any, settings: Any, caplog: Any
+) -> None:
+    from django.db import transaction
+
+    settings.MASTHEAD_FETCH_REFUSE_IN_TRANSACTION = False
+    url = web.route("/p", Reply(200, PAGE, HTML))
+    with transaction.atomic():
+        assert fetch(url).status == 200
+    assert "inside a transaction" in caplog.text and "fetch first, then write" in caplog.text

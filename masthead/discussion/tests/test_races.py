@@ -21,6 +21,7 @@ from masthead.discussion.models import Comment, CommentReport, Reaction
 from masthead.moderation import services as moderation
 from masthead.moderation.models import ChannelRules, LogEntry
 from masthead.stories.models import Story
+from masthead.stories.services import story_update
 
 pytestmark = pytest.mark.django_db
 
@@ -201,6 +202,18 @@ def test_a_comment_posted_from_a_page_loaded_before_withdrawal_is_refused(
         services.comment_create(actor=member, story=loaded, body="Too late")
     assert not Comment.objects.exists()
     assert count_of(story) == 0
+
+
+def test_a_story_edit_from_a_stale_page_keeps_what_others_changed(
+    story: Story, member: Any
+) -> None:
+    loaded = Story.objects.get(pk=story.pk)
+    services.comment_create(actor=member, story=story, body="First")
+    services.comment_create(actor=member, story=story, body="Second")
+    edited = story_update(actor=None, story=loaded, headline="A Sharper Headline")
+    story.refresh_from_db()
+    assert edited.headline == story.headline == "A Sharper Headline"
+    assert story.comment_count == 2 and story.thread_count == 2
 
 
 # --- edits are screened like new comments ---------------------------------------------------

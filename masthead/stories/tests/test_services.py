@@ -55,18 +55,6 @@ def test_withdrawing_twice_keeps_the_first_withdrawal(story: Story) -> None:
     assert story.withdrawn_reason == "Legal"
 
 
-def test_an_edit_from_a_stale_page_keeps_what_others_changed(story: Story, member: Any) -> None:
-    from masthead.discussion.services import comment_create
-
-    (loaded,) = stale(story, 1)
-    comment_create(actor=member, story=story, body="First")
-    comment_create(actor=member, story=story, body="Second")
-    edited = services.story_update(actor=None, story=loaded, headline="A Sharper Headline")
-    story.refresh_from_db()
-    assert edited.headline == story.headline == "A Sharper Headline"
-    assert story.comment_count == 2 and story.thread_count == 2
-
-
 def test_publishing_twice_keeps_the_first_time(story: Story) -> None:
     draft = services.story_unpublish(actor=None, story=story)
     first, second = stale(draft)
