@@ -172,6 +172,7 @@ def test_a_task_whose_worker_was_killed_is_run_by_another_worker(
         ["worker", "--no-loops"],
         env,
         done=lambda: any(r.path == "/harbour" for r in web.requests),
+        frozen_table=DBTaskResult._meta.db_table,
     )
     task.refresh_from_db()
     assert task.status == TaskResultStatus.RUNNING  # what a killed worker leaves behind
