@@ -1,5 +1,9 @@
+from typing import Any
+
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
+from django.db import connection
+from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
 from .models import Profile, User
@@ -55,3 +59,15 @@ class ProfileAdmin(admin.ModelAdmin):
     list_display = ("handle", "display_name", "user", "created_at")
     search_fields = ("handle", "display_name", "user__email")
     raw_id_fields = ("user",)
+
+    def get_object(
+        self, request: HttpRequest, object_id: str, from_field: str | None = None
+    ) -> Profile | None:
+        # The key is the user's id through a one-to-one field, and Django keeps an id out of
+        # range from the database only for integer columns, not for related keys: a number
+        # too long for the column would fail the query instead of finding nothing.
+        _low, high = connection.ops.integer_field_range("BigIntegerField")
+        if from_field is None and object_id.isdigit() and int(object_id) > high:
+            return None
+        found: Any = super().get_object(request, object_id, from_field)
+        return found

@@ -78,6 +78,8 @@ def forbidden(request: HttpRequest, exception: Exception | None = None) -> HttpR
         if exception and str(exception)
         else _("You do not have permission to do this.")
     )
+    if request.headers.get("HX-Request"):  # htmx puts the answer in a slot of the page
+        return error_page(request, "core/error_fragment.html", {"message": message}, status=403)
     return error_page(
         request, "core/error.html", {"title": _("Not allowed"), "message": message}, status=403
     )

@@ -166,3 +166,14 @@ def test_password_reset_by_email_link(client: Client, member: User) -> None:
     assert change.status_code == 302
     member.refresh_from_db()
     assert member.check_password(new)
+
+
+def test_the_admin_finds_no_profile_for_an_id_too_long_for_the_column(
+    client: Client, member: Any
+) -> None:
+    User.objects.filter(pk=member.pk).update(is_staff=True, is_superuser=True)
+    client.force_login(member)
+    for view in ("change", "delete", "history"):
+        response = client.get(f"/admin/accounts/profile/{2**64}/{view}/")
+        assert response.status_code == 302  # to the admin's index, saying it does not exist
+    assert client.get(f"/admin/accounts/profile/{member.pk}/change/").status_code == 200

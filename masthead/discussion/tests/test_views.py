@@ -249,3 +249,34 @@ def test_a_channel_moderator_moderates_on_the_story_page_but_not_elsewhere(
     elsewhere.force_login(other_moderator)
     restore = reverse("discussion:restore", kwargs={"pk": comment.pk})
     assert elsewhere.post(restore).status_code == 403
+
+
+def test_editing_someone_elses_comment_is_refused_before_any_form(
+    member_client: Client, story: Story, other_member: Any
+) -> None:
+    comment, _ = comment_create(actor=other_member, story=story, body="Mine, not yours")
+    url = reverse("discussion:edit", kwargs={"pk": comment.pk})
+    page = member_client.get(url)
+    assert page.status_code == 403
+    assert "You cannot edit this comment." in page.content.decode()
+    assert "Mine, not yours" not in page.content.decode()  # no form carrying the text
+    fragment = member_client.get(url, **HTMX)
+    assert fragment.status_code == 403
+    assert fragment.content.decode().strip() == (
+        '<p class="notice" role="alert">You cannot edit this comment.</p>'
+    )
+    assert member_client.post(url, {"body": "Edited by a stranger"}).status_code == 403
+    comment.refresh_from_db()
+    assert comment.body_source == "Mine, not yours"
+
+
+def test_the_author_is_told_the_edit_window_closed_when_opening_the_form(
+    member_client: Client, story: Story, member: Any
+) -> None:
+    comment, _ = comment_create(actor=member, story=story, body="Too late")
+    Comment.objects.filter(pk=comment.pk).update(
+        created_at=timezone.now() - COMMENT_EDIT_WINDOW - dt.timedelta(minutes=1)
+    )
+    page = member_client.get(reverse("discussion:edit", kwargs={"pk": comment.pk}))
+    assert page.status_code == 403
+    assert "can be edited for 15 minutes" in page.content.decode()
