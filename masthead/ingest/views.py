@@ -135,6 +135,8 @@ def candidate(request: HttpRequest, channel: Channel, pk: int) -> HttpResponseBa
                 messages.success(
                     request, _("Saved “%(headline)s”.") % {"headline": outcome.value.headline}
                 )
+                if notice := form.photo_text_notice(outcome.value):
+                    messages.info(request, notice)
                 return redirect(outcome.value.get_absolute_url())
             found.refresh_from_db(fields=["status", "story"])
             if found.status == Candidate.Status.ACCEPTED and found.story is not None:

@@ -1,11 +1,41 @@
 from typing import Any
 
+from django import forms
 from django.contrib import admin
+from django.core.files.uploadedfile import UploadedFile
 from django.db.models import F
 from django.http import HttpRequest
 
+from masthead.core.images import process_upload
+
 from .models import Source, Story
 from .services import story_pages_changed
+
+
+class StoryAdminForm(forms.ModelForm):
+    """An admin's photo upload is re-encoded like the desk's: the uploader's bytes are never
+    what is stored, and the caption and credit it carries fill empty fields."""
+
+    class Meta:
+        model = Story
+        fields = "__all__"  # noqa: DJ007 - the admin shows every editable field
+
+    def clean_image(self) -> Any:
+        image = self.cleaned_data.get("image")
+        if not isinstance(image, UploadedFile):
+            return image  # unchanged, or cleared
+        processed = process_upload(image, name="lead")
+        self.photo_text = (processed.caption, processed.credit)
+        return processed.file
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        caption, credit = getattr(self, "photo_text", ("", ""))
+        if not (data.get("image_caption") or "").strip():
+            data["image_caption"] = caption
+        if not (data.get("image_credit") or "").strip():
+            data["image_credit"] = credit
+        return data
 
 
 @admin.register(Source)
@@ -16,6 +46,7 @@ class SourceAdmin(admin.ModelAdmin):
 
 @admin.register(Story)
 class StoryAdmin(admin.ModelAdmin):
+    form = StoryAdminForm
     list_display = (
         "headline",
         "channel",

@@ -76,7 +76,12 @@ class StoryForm(forms.Form):
         ),
     )
     image = forms.FileField(
-        label=_("Lead photo"), required=False, help_text=_("JPEG, PNG, WebP or GIF.")
+        label=_("Lead photo"),
+        required=False,
+        help_text=_(
+            "JPEG, PNG, WebP or GIF. A caption and credit the photo carries fill the fields "
+            "below if you leave them empty."
+        ),
     )
     remove_image = forms.BooleanField(label=_("Remove the current photo"), required=False)
     image_caption = forms.CharField(label=_("Caption"), max_length=500, required=False)
@@ -131,6 +136,22 @@ class StoryForm(forms.Form):
                 (self.ACTION_DRAFT, _("Unpublish (back to draft)")),
             ]
             self.fields["action"].initial = self.ACTION_PUBLISH
+
+    def photo_text_notice(self, story: Story) -> str:
+        """What to tell the curator when the saved story has a caption or credit where they
+        left the field empty: only the photo's own metadata fills one ("" when none did)."""
+        left_empty = [
+            name
+            for name in ("image_caption", "image_credit")
+            if not (self.cleaned_data.get(name) or "").strip() and getattr(story, name)
+        ]
+        if not left_empty:
+            return ""
+        if len(left_empty) == 2:
+            return str(_("The caption and credit came with the photo: check them."))
+        if left_empty == ["image_caption"]:
+            return str(_("The caption came with the photo: check it."))
+        return str(_("The credit came with the photo: check it."))
 
     def _in_story_zone(self, name: str) -> dt.datetime | None:
         """A datetime-local field's value, read in the zone the form chose for the story."""

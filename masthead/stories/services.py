@@ -115,10 +115,13 @@ def _apply(story: Story, fields: dict[str, Any]) -> None:
 
 @dataclass(frozen=True)
 class LeadPhoto:
-    """A photo checked and re-encoded, ready to store. Decoding is slow: it is done before any
-    transaction opens, so the database's write lock is never held for it."""
+    """A photo checked and re-encoded, ready to store, with the caption and credit it carried
+    (blank if none). Decoding is slow: it is done before any transaction opens, so the
+    database's write lock is never held for it."""
 
     file: ContentFile
+    caption: str = ""
+    credit: str = ""
 
 
 Photo = IO[bytes] | LeadPhoto | None
@@ -129,14 +132,21 @@ def lead_photo(image: Photo) -> LeadPhoto | None:
     if image is None or isinstance(image, LeadPhoto):
         return image
     try:
-        return LeadPhoto(process_upload(image, name="lead"))
+        processed = process_upload(image, name="lead")
     except ValidationError as error:
         raise ValidationError({"image": error.messages}) from error
+    return LeadPhoto(processed.file, caption=processed.caption, credit=processed.credit)
 
 
 def _attach_image(story: Story, photo: LeadPhoto | None) -> None:
-    if photo is not None:
-        story.image.save(photo.file.name or "lead", photo.file, save=False)
+    """Store the photo; the caption and credit it carried fill the story's where blank."""
+    if photo is None:
+        return
+    story.image.save(photo.file.name or "lead", photo.file, save=False)
+    if not story.image_caption.strip():
+        story.image_caption = photo.caption
+    if not story.image_credit.strip():
+        story.image_credit = photo.credit
 
 
 def story_locked(story: Story) -> Story:
@@ -213,6 +223,8 @@ def story_update(
                 "image",
                 "image_width",
                 "image_height",
+                "image_caption",  # the photo's own may fill them (_attach_image)
+                "image_credit",
                 "revision",
                 "updated_at",
             ]

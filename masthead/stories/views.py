@@ -105,6 +105,8 @@ def _story_form_page(
             if outcome.value is not None:
                 saved = outcome.value
                 messages.success(request, _("Saved “%(headline)s”.") % {"headline": saved.headline})
+                if notice := form.photo_text_notice(saved):
+                    messages.info(request, notice)
                 return redirect(saved.get_absolute_url())
             status = outcome.status
     return render(
