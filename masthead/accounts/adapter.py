@@ -3,11 +3,13 @@ from __future__ import annotations
 from typing import Any
 
 from allauth.account.adapter import DefaultAccountAdapter
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext as _
+
+from masthead.core.ratelimit import client_ip
 
 from . import services
 from .models import FOREVER
@@ -16,6 +18,15 @@ from .models import FOREVER
 class AccountAdapter(DefaultAccountAdapter):
     """Sign-up makes the account and the member's profile in one transaction; a member under
     a site-wide full ban is told so at log-in (after their password is checked)."""
+
+    def get_client_ip(self, request: HttpRequest) -> str:
+        # allauth's log-in limits count per address as Masthead's own limits do: behind
+        # MASTHEAD_TRUSTED_PROXY_COUNT proxies, from X-Forwarded-For (allauth's own setting
+        # would leave every client with the proxy's address).
+        address = client_ip(request)
+        if not address:
+            raise PermissionDenied("Unable to determine client IP address")
+        return address
 
     def authenticate(self, request: HttpRequest, **credentials: Any) -> Any:
         user = super().authenticate(request, **credentials)

@@ -5,4 +5,6 @@ from . import views
 app_name = "accounts"
 urlpatterns = [
     path("profile/", views.profile_edit, name="profile_edit"),
+    # Before allauth's own at the same address (masthead/urls.py includes this file first).
+    path("login/", views.LoginView.as_view(), name="login"),
 ]

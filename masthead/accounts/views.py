@@ -1,7 +1,13 @@
 from __future__ import annotations
 
+from typing import Any
+
+from allauth.account.views import LoginView as AllauthLoginView
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import NON_FIELD_ERRORS
+from django.forms import Form
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
@@ -49,3 +55,15 @@ def _save(
     if profile is None:
         return services.profile_create(user=user, **form.cleaned_data)
     return services.profile_update(actor=user, profile=profile, **form.cleaned_data)
+
+
+class LoginView(AllauthLoginView):
+    """allauth's log-in, answering 429 with Retry-After once an account's failed log-ins are
+    over MASTHEAD_LOGIN_LIMIT_ACCOUNT (allauth shows the message, but with a 200)."""
+
+    def form_invalid(self, form: Form) -> Any:
+        response = super().form_invalid(form)
+        if form.has_error(NON_FIELD_ERRORS, code="too_many_login_attempts"):
+            response.status_code = 429
+            response["Retry-After"] = str(settings.MASTHEAD_LOGIN_LIMIT_ACCOUNT[1])
+        return response

@@ -8,7 +8,16 @@ from django.utils.translation import gettext_lazy as _
 
 from masthead import __version__
 
-from .env import cache_config, database_config, env_bool, env_int, env_list, env_str, var_dir
+from .env import (
+    cache_config,
+    database_config,
+    env_bool,
+    env_int,
+    env_list,
+    env_rate,
+    env_str,
+    var_dir,
+)
 
 PACKAGE_DIR = Path(__file__).resolve().parent.parent
 VAR_DIR = var_dir()
@@ -123,8 +132,15 @@ ACCOUNT_ADAPTER = "masthead.accounts.adapter.AccountAdapter"
 ACCOUNT_UNIQUE_EMAIL = True
 ACCOUNT_EMAIL_SUBJECT_PREFIX = "[Masthead] "
 ACCOUNT_SESSION_REMEMBER = None
+# Log-in limits, "N/S": N in S seconds (docs/operations.md). Failed log-ins are counted per
+# account, from every address together: that is what stops a password being guessed. All
+# log-ins are counted per address, generously: an office or a campus is one address to us.
+# The address is the client's as MASTHEAD_TRUSTED_PROXY_COUNT finds it (accounts/adapter.py).
+MASTHEAD_LOGIN_LIMIT_ACCOUNT = env_rate("MASTHEAD_LOGIN_LIMIT_ACCOUNT", "10/900")
+MASTHEAD_LOGIN_LIMIT_ADDRESS = env_rate("MASTHEAD_LOGIN_LIMIT_ADDRESS", "300/60")
 ACCOUNT_RATE_LIMITS = {
-    "login_failed": "10/m/ip,5/5m/key",
+    "login": "{}/{}s/ip".format(*MASTHEAD_LOGIN_LIMIT_ADDRESS),
+    "login_failed": "{}/{}s/key".format(*MASTHEAD_LOGIN_LIMIT_ACCOUNT),
     "signup": "20/m/ip",
     "confirm_email": "1/3m/key",
     "reset_password": "20/m/ip,5/m/key",

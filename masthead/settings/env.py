@@ -39,6 +39,19 @@ def env_int(name: str, default: int) -> int:
         raise ImproperlyConfigured(f"{name}={raw!r} is not an integer.") from None
 
 
+def env_rate(name: str, default: str) -> tuple[int, int]:
+    """A rate written ``N/S``: N attempts in S seconds."""
+    raw = os.environ.get(name, "").strip() or default
+    count, _sep, seconds = raw.partition("/")
+    try:
+        rate = int(count), int(seconds)
+    except ValueError:
+        raise ImproperlyConfigured(f"{name}={raw!r} is not a rate like 10/900.") from None
+    if rate[0] < 1 or rate[1] < 1:
+        raise ImproperlyConfigured(f"{name}={raw!r}: both numbers must be at least 1.")
+    return rate
+
+
 def env_list(name: str, default: list[str] | None = None) -> list[str]:
     raw = os.environ.get(name)
     if raw is None:
