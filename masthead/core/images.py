@@ -10,7 +10,7 @@ Decoding is what costs memory: Pillow holds 4 bytes a pixel, so a 10000 x 5000 P
 becomes 200 MB. The size in the header is checked before anything is decoded; a JPEG larger
 than what is kept is decoded at a reduced scale (``Image.draft``); other formats, decoded
 whole, may only be as large as MAX_DECODED_PIXELS; and a process decodes one image at a time.
-docs/decisions/0009-uploaded-images.md says why each choice; docs/performance.md has figures.
+docs/decisions/0012-uploaded-images.md says why each choice; docs/performance.md has figures.
 """
 
 from __future__ import annotations
