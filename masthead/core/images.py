@@ -39,9 +39,10 @@ MAX_PIXELS = 64_000_000
 # that with transparency, which Pillow copies once more to scale); never reached by a JPEG,
 # which is decoded at no more than twice MAX_SIDE.
 MAX_DECODED_PIXELS = 24_000_000
-JPEG_QUALITY = 88  # no visible loss in a photo, at about half the bytes of quality 95
-WEBP_QUALITY = 85  # a lossy WebP looks at 85 as a JPEG does at about 90
-ICC_MAX_BYTES = 1_048_576  # real profiles are 0.5-600 KB; a bigger one is not a profile we keep
+JPEG_QUALITY = 88  # re-encoding an agency's photo shows no loss at this, and it stays small
+WEBP_QUALITY = 85  # above Pillow's 80, for the same reason: a lead photo is looked at closely
+# Display profiles are a few KB, print (CMYK) ones up to a few MB; larger is not a profile.
+ICC_MAX_BYTES = 4 * 1_048_576
 DECODES_AT_ONCE = 1  # per process: a second upload waits rather than double the memory
 DECODE_WAIT_SECONDS = 10.0  # longer than several decodes take; then "busy, try again"
 
