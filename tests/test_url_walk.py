@@ -185,8 +185,9 @@ class World:
             time_zone="UTC",
             image=_jpeg(),
             image_caption="The harbour",
+            comments_open=True,
         )
-        story_publish(actor=None, story=self.story)
+        self.story = story_publish(actor=None, story=self.story)
         self.draft = StoryFactory(section=self.a_section, status=Story.Status.DRAFT)
         self.scheduled = StoryFactory(
             section=self.a_section,
@@ -194,7 +195,7 @@ class World:
             published_at=timezone.now() + dt.timedelta(days=1),
         )
         self.withdrawn = StoryFactory(section=self.a_section)
-        story_withdraw(actor=None, story=self.withdrawn, reason="Wrong facts")
+        self.withdrawn = story_withdraw(actor=None, story=self.withdrawn, reason="Wrong facts")
         self.curated = StoryFactory(
             section=self.a_section,
             kind=Story.Kind.CURATED,
