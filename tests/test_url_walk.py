@@ -414,20 +414,20 @@ def admin_cases(pattern: Pattern) -> list[dict[str, Any]] | None:
             {"content_type_id": "x", "object_id": "y"},
         ]
     key = next(iter(params)) if len(params) == 1 else None
-    model = re.match(r"\^admin/(\w+)/(\w+)/", pattern.regex)
-    if key not in {"object_id", "id"} or model is None:
+    route = re.match(r"\^admin/(\w+)/(\w+)/", pattern.regex)
+    if key not in {"object_id", "id"} or route is None:
         return None
-    model_admin = next(
+    model = next(
         (
             m
             for m in admin.site._registry
-            if f"{m._meta.app_label}/{m._meta.model_name}" == "/".join(model.groups())
+            if (m._meta.app_label, m._meta.model_name) == route.groups()
         ),
         None,
     )
-    if model_admin is None:
+    if model is None:
         return None
-    last = model_admin._default_manager.order_by("pk").last()
+    last = model._default_manager.order_by("pk").last()
     values: list[Any] = [last.pk] if last is not None else []
     return [{key: value} for value in [*values, MISSING_ID, OVERLONG_ID, "x"]]
 
