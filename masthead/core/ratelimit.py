@@ -16,7 +16,7 @@ from typing import Any, TypeVar
 from django.conf import settings
 from django.core.cache import cache
 from django.http import HttpRequest, HttpResponse, HttpResponseBase
-from django.utils.html import format_html
+from django.shortcuts import render
 from django.utils.translation import gettext as _
 
 from .views import error_page
@@ -102,11 +102,15 @@ def too_often(request: HttpRequest, error: RateLimited) -> HttpResponse:
     """429 with Retry-After and the message, as a fragment for htmx or in a page."""
     headers = {"Retry-After": str(error.retry_after)}
     if request.headers.get("HX-Request"):
-        return HttpResponse(
-            format_html('<p class="notice" role="alert">{}</p>', error),
+        response = render(
+            request,
+            "core/notice.html",
+            {"message": str(error), "role": "alert"},
             status=429,
-            headers=headers,
         )
+        for name, value in headers.items():
+            response[name] = value
+        return response
     response = error_page(request, "core/too_often.html", {"message": str(error)}, status=429)
     response["Retry-After"] = headers["Retry-After"]
     return response

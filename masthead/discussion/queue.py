@@ -13,9 +13,8 @@ from typing import Any
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import HttpRequest, HttpResponse, HttpResponseBase
+from django.http import HttpRequest, HttpResponseBase
 from django.shortcuts import redirect, render
-from django.utils.html import escape
 from django.utils.translation import gettext as _
 from django.utils.translation import ngettext
 from django.views.decorators.http import require_http_methods
@@ -136,8 +135,10 @@ def _post(request: HttpRequest, channel: Channel | None, tab: str) -> HttpRespon
         }.get(action, _("%(number)s: done."))
         number = comments[0].number if comments else ""
         text = failed[0] if failed else done_text % {"number": number}
-        return HttpResponse(
-            f'<li class="queue-item queue-item--done" role="status">{escape(text)}</li>',
+        return render(
+            request,
+            "discussion/fragments/queue_done.html",
+            {"text": text},
             status=200 if not failed else 422,
         )
     if done:

@@ -13,12 +13,9 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase
-from django.middleware.csrf import get_token
 from django.shortcuts import redirect, render
 from django.template.backends.utils import csrf_input_lazy
-from django.urls import reverse
 from django.utils import timezone
-from django.utils.html import format_html
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -286,8 +283,8 @@ def comment_report(request: HttpRequest, pk: int) -> HttpResponseBase:
             if outcome.done:
                 notice = _("Thank you. The channel's moderators will look at this comment.")
                 if request.htmx:  # type: ignore[attr-defined]
-                    return HttpResponse(
-                        format_html('<p class="notice" role="status">{}</p>', notice)
+                    return render(
+                        request, "core/notice.html", {"message": notice, "role": "status"}
                     )
                 messages.success(request, notice)
                 return _back_to(comment)
@@ -318,23 +315,15 @@ def comment_react(request: HttpRequest, pk: int) -> HttpResponseBase:
         return _refused(request, comment, " ".join(error.messages), UNPROCESSABLE, {})
     if not request.htmx:  # type: ignore[attr-defined]
         return _back_to(comment)
-    word = moderation.rules_for(comment.story.channel_id).reaction_word
-    action = reverse("discussion:react", kwargs={"pk": comment.pk})
-    return HttpResponse(
-        format_html(
-            '<form class="inline-form" method="post" action="{action}" data-hx-post="{action}" '
-            'data-hx-target="this" data-hx-swap="outerHTML">'
-            '<input type="hidden" name="csrfmiddlewaretoken" value="{token}">'
-            '<button type="submit" class="link-button reaction" aria-pressed="{pressed}" '
-            'data-reaction="{pk}">{word} <span class="reaction-number">{count}</span></button>'
-            "</form>",
-            action=action,
-            token=get_token(request),
-            pressed="true" if reacted else "false",
-            pk=comment.pk,
-            word=word,
-            count=count,
-        )
+    return render(
+        request,
+        "discussion/fragments/reaction.html",
+        {
+            "comment": comment,
+            "word": moderation.rules_for(comment.story.channel_id).reaction_word,
+            "count": count,
+            "reacted": reacted,
+        },
     )
 
 
@@ -342,11 +331,15 @@ def _refused(
     request: HttpRequest, comment: Comment, message: str, status: int, headers: dict[str, str]
 ) -> HttpResponseBase:
     if request.htmx:  # type: ignore[attr-defined]
-        return HttpResponse(
-            format_html('<p class="notice" role="alert">{}</p>', message),
+        response = render(
+            request,
+            "core/notice.html",
+            {"message": message, "role": "alert"},
             status=status,
-            headers=headers,
         )
+        for name, value in headers.items():
+            response[name] = value
+        return response
     messages.error(request, message)
     return _back_to(comment)
 

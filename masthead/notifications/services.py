@@ -118,11 +118,13 @@ def deliver(user: User, kinds: list[str], comment: Comment, *, email: bool = Tru
     return 1
 
 
+@transaction.atomic
 def preferences_update(user: User, **values: object) -> Preferences:
     """Save the member's choices, and only them (a worker may be moving the digest's clock
     meanwhile). Turning the digest on starts its clock now; turning it off sends what waits
-    at the next round."""
-    preferences, _created = Preferences.objects.get_or_create(user=user)
+    at the next round. The row is read locked: the same form sent twice starts the clock
+    once."""
+    preferences, _created = Preferences.objects.select_for_update().get_or_create(user=user)
     digest_before = preferences.digest
     for name, value in values.items():
         setattr(preferences, name, value)

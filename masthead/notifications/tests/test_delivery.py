@@ -293,3 +293,10 @@ def test_one_click_unsubscribes_are_counted_per_member_not_per_address(
     assert client.post(url).status_code == 200 and client.post(url).status_code == 200
     refused = client.post(url)
     assert refused.status_code == 429 and int(refused["Retry-After"]) > 0
+
+
+def test_the_settings_form_sent_twice_starts_the_digest_clock_once(member: Any) -> None:
+    first = services.preferences_update(member, digest=True)
+    again = services.preferences_update(member, digest=True)
+    assert again.digest_anchor == first.digest_anchor is not None
+    assert Preferences.objects.filter(user=member).count() == 1
