@@ -23,7 +23,7 @@ from masthead.core.timefmt import in_zone, zone_name_for
 from masthead.stories.models import Story
 from masthead.stories.services import check_can_curate, lead_photo, story_save
 
-from ..models import Candidate, Item
+from ..models import Candidate
 from .items import enqueue_fetch, item_find_or_create
 
 logger = logging.getLogger(__name__)
@@ -64,20 +64,18 @@ def candidate_submit(
     if candidate.status == Candidate.Status.DISMISSED:
         candidate.status = Candidate.Status.PENDING
         candidate.save(update_fields=["status"])
-    if item.fetch_state != Item.Fetch.DONE:
-        item.fetch_state = Item.Fetch.NOT_ASKED  # a failed fetch is tried again on request
-        enqueue_fetch(item)
+    enqueue_fetch(item, retry=True)  # a failed fetch is tried again on request
     return Submission(
         candidate=candidate, stories_elsewhere=[s for s in existing if s.channel_id != channel.pk]
     )
 
 
-def candidate_refetch(*, actor: User, candidate: Candidate) -> None:
+def candidate_refetch(*, actor: User, candidate: Candidate) -> bool:
+    """Fetch the candidate's article (again, after a failure or a fetch that never came
+    back). Returns whether a fetch was queued: not when one is on its way already."""
     check_can_curate(actor, candidate.channel)
-    item = candidate.item
-    item.fetch_state = Item.Fetch.NOT_ASKED
     with transaction.atomic():
-        enqueue_fetch(item)
+        return enqueue_fetch(candidate.item, retry=True)
 
 
 def candidate_initial(candidate: Candidate) -> dict[str, Any]:

@@ -17,7 +17,7 @@ from django.utils.translation import gettext as _
 from masthead.core.canonical import canonical_url, is_home_page
 
 from .. import similarity
-from ..models import FeedEntry, Item, entry_key
+from ..models import FETCH_PATIENCE, FeedEntry, Item, entry_key
 from ..tasks import fetch_item
 
 NEAR_DUPLICATE_DAYS = 14  # an item is compared with items first seen this recently
@@ -140,13 +140,25 @@ def _near_duplicate(value: int | None, *, feed_url: str) -> Item | None:
     return Item.objects.get(pk=near[0]) if near else None
 
 
-def enqueue_fetch(item: Item) -> None:
-    """Have the item's article fetched in the background, after the caller's commit, unless
-    the caller's item says it is queued or done already."""
-    if item.fetch_state in {Item.Fetch.QUEUED, Item.Fetch.DONE}:
-        return
-    Item.objects.filter(pk=item.pk).update(
-        fetch_state=Item.Fetch.QUEUED, fetch_error="", fetch_queued_at=timezone.now()
+def enqueue_fetch(item: Item, *, retry: bool = False) -> bool:
+    """Have the item's article fetched in the background, after the caller's commit, if it
+    was never asked for; ``retry`` also asks again after a failure, or after a fetch that
+    has waited longer than FETCH_PATIENCE (its worker died). A done fetch is never repeated.
+
+    The item's row decides, in one conditional UPDATE, not the caller's instance: two
+    requests at once (a double click) queue one fetch. Returns whether this call queued it.
+    """
+    now = timezone.now()
+    askable = Q(fetch_state=Item.Fetch.NOT_ASKED)
+    if retry:
+        askable |= Q(fetch_state=Item.Fetch.FAILED) | (
+            Q(fetch_state=Item.Fetch.QUEUED)
+            & (Q(fetch_queued_at__isnull=True) | Q(fetch_queued_at__lt=now - FETCH_PATIENCE))
+        )
+    queued = Item.objects.filter(askable, pk=item.pk).update(
+        fetch_state=Item.Fetch.QUEUED, fetch_error="", fetch_queued_at=now
     )
-    item_id = item.pk
-    transaction.on_commit(lambda: fetch_item.enqueue(item_id))
+    if queued:
+        item_id = item.pk
+        transaction.on_commit(lambda: fetch_item.enqueue(item_id))
+    return bool(queued)

@@ -248,3 +248,39 @@ def test_the_candidate_form_sent_again_leads_to_the_one_story(
     answer = curator_client.post(url, {"headline": "Again", "section": section.pk})
     assert answer.status_code == 302 and answer["Location"] == story.get_absolute_url()
     assert Story.objects.count() == 1
+
+
+def test_a_url_submitted_twice_at_once_is_fetched_once(
+    curator: Any, channel: Any, web: Any, django_capture_on_commit_callbacks: Any
+) -> None:
+    from masthead.ingest import services
+
+    url = article(web)
+    with django_capture_on_commit_callbacks(execute=True):
+        first = services.candidate_submit(actor=curator, channel=channel, url=url)
+        again = services.candidate_submit(actor=curator, channel=channel, url=url)
+        assert first.candidate == again.candidate
+        assert services.candidate_refetch(actor=curator, candidate=first.candidate) is False
+    assert [r.path for r in web.requests].count("/2017/07/ferry") == 1
+    item = Item.objects.get()
+    assert item.fetch_state == Item.Fetch.DONE
+    # Done is done: asking again fetches nothing more.
+    with django_capture_on_commit_callbacks(execute=True):
+        assert services.candidate_refetch(actor=curator, candidate=first.candidate) is False
+    assert [r.path for r in web.requests].count("/2017/07/ferry") == 1
+
+
+def test_try_again_asks_anew_after_a_failure_once(
+    curator: Any, channel: Any, web: Any, django_capture_on_commit_callbacks: Any
+) -> None:
+    from masthead.ingest import services
+
+    url = web.route("/gone", Reply(404, b"no", HTML))
+    with django_capture_on_commit_callbacks(execute=True):
+        submitted = services.candidate_submit(actor=curator, channel=channel, url=url)
+    assert Item.objects.get().fetch_state == Item.Fetch.FAILED
+    stale = [Candidate.objects.get(pk=submitted.candidate.pk) for _ in range(2)]
+    with django_capture_on_commit_callbacks(execute=True):
+        asked = [services.candidate_refetch(actor=curator, candidate=c) for c in stale]
+    assert asked == [True, False]
+    assert [r.path for r in web.requests].count("/gone") == 2  # the first try and one retry
