@@ -3,6 +3,7 @@ from typing import Any
 from django import forms
 from django.contrib import admin
 from django.core.files.uploadedfile import UploadedFile
+from django.db import models
 from django.db.models import F
 from django.http import HttpRequest
 
@@ -12,6 +13,12 @@ from .models import Source, Story
 from .services import story_pages_changed
 
 
+def _formfield(field: Any, **kwargs: Any) -> Any:
+    if isinstance(field, models.URLField):
+        kwargs["assume_scheme"] = "https"  # a bare domain is an https address
+    return field.formfield(**kwargs)
+
+
 class StoryAdminForm(forms.ModelForm):
     """An admin's photo upload is re-encoded like the desk's: the uploader's bytes are never
     what is stored, and the caption and credit it carries fill empty fields."""
@@ -19,6 +26,7 @@ class StoryAdminForm(forms.ModelForm):
     class Meta:
         model = Story
         fields = "__all__"  # noqa: DJ007 - the admin shows every editable field
+        formfield_callback = _formfield
 
     def clean_image(self) -> Any:
         image = self.cleaned_data.get("image")
@@ -61,8 +69,14 @@ class StoryAdmin(admin.ModelAdmin):
     search_fields = ("headline", "byline", "original_url")
     date_hierarchy = "published_at"
     raw_id_fields = ("created_by", "source")
+    # Publishing, scheduling and withdrawing go through the desk (stories.services), where
+    # "a withdrawn story stays withdrawn" is kept; the admin edits what a story says.
     readonly_fields = (
         "public_id",
+        "status",
+        "published_at",
+        "withdrawn_at",
+        "withdrawn_reason",
         "comment_count",
         "thread_count",
         "revision",
@@ -70,11 +84,23 @@ class StoryAdmin(admin.ModelAdmin):
         "updated_at",
     )
 
+    def formfield_for_dbfield(self, db_field: Any, request: HttpRequest, **kwargs: Any) -> Any:
+        if isinstance(db_field, models.URLField):
+            kwargs["assume_scheme"] = "https"
+        return super().formfield_for_dbfield(db_field, request, **kwargs)
+
     def save_model(self, request: HttpRequest, obj: Story, form: Any, change: bool) -> None:
-        # Pages and caches key a story by its revision: an edit here must bump it too.
-        old_path = Story.objects.get(pk=obj.pk).get_absolute_url() if change else None
-        if change:
-            obj.revision = F("revision") + 1
-        super().save_model(request, obj, form, change)
+        if not change:
+            super().save_model(request, obj, form, change)
+            return
+        # Only what the form changed is written: counts and status may have moved since the
+        # form was loaded. Pages and caches key a story by its revision: bump it too.
+        old_path = Story.objects.get(pk=obj.pk).get_absolute_url()
+        obj.revision = F("revision") + 1
+        columns = {field.name for field in Story._meta.concrete_fields}
+        changed = [name for name in form.changed_data if name in columns]
+        if "image" in changed:  # with its size, and the caption and credit it may bring
+            changed += ["image_width", "image_height", "image_caption", "image_credit"]
+        obj.save(update_fields=[*changed, "revision", "updated_at"])
         obj.refresh_from_db(fields=["revision"])
         story_pages_changed(obj, old_path=old_path)

@@ -291,3 +291,15 @@ def test_one_comments_history_is_listed_from_the_log(
     assert page.count("<tr>") == 1 + 2  # the header row, then hid and restored
     assert "restored" in page and other.number not in page
     assert f'href="?comment={comment.pk}"' in client.get(url).content.decode()
+
+
+def test_closing_a_storys_comments_twice_closes_and_logs_once(
+    story: Story, moderators: tuple[Any, Any]
+) -> None:
+    for instance, moderator in zip(
+        [Story.objects.get(pk=story.pk) for _ in range(2)], moderators, strict=True
+    ):
+        services.story_comments_close(actor=moderator, story=instance)
+    story.refresh_from_db()
+    assert not story.comments_open
+    assert LogEntry.objects.filter(story_id=story.pk, action="close comments").count() == 1

@@ -198,11 +198,13 @@ def test_an_edit_in_the_admin_reaches_the_story_page(client: Client, story: Any)
         headline="Corrected In The Admin",
         section=story.section.pk,
         channel=story.channel.pk,
-        published_at_0="2026-01-01",
-        published_at_1="10:00:00",
+        status="draft",  # not in the form: publishing goes through the desk
     )
+    # Comments posted while the admin had the form open are not written over.
+    Story.objects.filter(pk=story.pk).update(comment_count=7)
     response = client.post(f"/admin/stories/story/{story.pk}/change/", data)
     assert response.status_code == 302, response.content.decode()[:2000]
     story.refresh_from_db()
-    assert story.revision == 2
+    assert story.revision == 2 and story.comment_count == 7
+    assert story.status == Story.Status.PUBLISHED
     assert "Corrected In The Admin" in reader.get(story.get_absolute_url()).content.decode()
