@@ -69,6 +69,12 @@ HOSTILE_QUERY = (
     "&threads=1,x,99999999999999999999999&show=bogus&author=%00&after=not-a-time"
     "&next=//evil.example/&cursor=%ff"
 )
+# Digits to str.isdigit() that int() refuses or misreads (superscript two, Arabic-Indic three),
+# under every name a view reads a number from.
+HOSTILE_DIGITS = "?" + "&".join(
+    f"{name}=%C2%B2%D9%A3"
+    for name in ("page", "comment", "threads", "offset", "limit", "before", "after", "pk", "id")
+)
 
 # Patterns with parameters that are deliberately not walked, and why.
 NOT_WALKED: dict[str, str] = {}
@@ -429,7 +435,7 @@ def admin_cases(pattern: Pattern) -> list[dict[str, Any]] | None:
         return None
     last = model._default_manager.order_by("pk").last()
     values: list[Any] = [last.pk] if last is not None else []
-    return [{key: value} for value in [*values, MISSING_ID, OVERLONG_ID, "x"]]
+    return [{key: value} for value in [*values, MISSING_ID, OVERLONG_ID, "x", "\u00b2"]]
 
 
 @dataclass
@@ -485,6 +491,7 @@ class URLWalk(TestCase):
                 urls = urls[:1]
             if pattern.is_ours:  # the query string is read the same whatever the ids
                 yield "GET", urls[0] + HOSTILE_QUERY
+                yield "GET", urls[0] + HOSTILE_DIGITS
             for number, url in enumerate(urls):
                 yield "GET", url
                 # The admin's own code handles a missing or malformed id the same for both.

@@ -6,6 +6,8 @@ from django.db import connection
 from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
+from masthead.core.numbers import whole_number
+
 from .models import Profile, User
 
 
@@ -67,7 +69,7 @@ class ProfileAdmin(admin.ModelAdmin):
         # range from the database only for integer columns, not for related keys: a number
         # too long for the column would fail the query instead of finding nothing.
         _low, high = connection.ops.integer_field_range("BigIntegerField")
-        if from_field is None and object_id.isdigit() and int(object_id) > high:
+        if from_field is None and (whole_number(object_id) is None or int(object_id) > high):
             return None
         found: Any = super().get_object(request, object_id, from_field)
         return found

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from allauth.account.models import EmailAddress
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
 from .models import Profile, User
@@ -20,13 +20,26 @@ def handle_is_taken(handle: str, *, exclude_user_id: int | None = None) -> bool:
 
 @transaction.atomic
 def profile_create(*, user: User, handle: str, display_name: str) -> Profile:
+    """The member's profile. The form sent twice makes it once: the second finds it (under
+    the member's row lock) and answers with it; two members taking one handle at once, one
+    of them is told it is taken."""
     display_name = normalize_display_name(display_name)
     validate_display_name(display_name)
+    User.objects.select_for_update().filter(pk=user.pk).first()
+    existing = Profile.objects.filter(user_id=user.pk).first()
+    if existing is not None:
+        if existing.handle.lower() == handle.lower():
+            return existing
+        raise ValidationError({"handle": _("You have a handle already.")}, code="has_handle")
     if handle_is_taken(handle):
         raise ValidationError({"handle": _("That handle is taken.")}, code="taken")
     profile = Profile(user=user, handle=handle, display_name=display_name)
     profile.full_clean(validate_constraints=False)
-    profile.save()
+    try:
+        with transaction.atomic():
+            profile.save()
+    except IntegrityError:  # the same handle, taken a moment ago by someone else
+        raise ValidationError({"handle": _("That handle is taken.")}, code="taken") from None
     return profile
 
 

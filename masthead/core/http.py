@@ -45,6 +45,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from masthead import __version__
+from masthead.core.numbers import whole_number
 
 logger = logging.getLogger(__name__)
 
@@ -53,6 +54,7 @@ DEFAULT_MAX_BYTES = 5 * 1024 * 1024  # an article page; feeds and images pass th
 CONNECT_SECONDS = 5.0
 READ_SECONDS = 10.0  # between two reads; DEADLINE_SECONDS bounds the whole fetch
 DEADLINE_SECONDS = 30.0
+RETRY_AFTER_MAX_SECONDS = 7 * 24 * 3600  # a server asking for longer is asked again in a week
 ROBOTS_SECONDS = 24 * 3600  # how long a site's robots.txt is trusted
 ROBOTS_MAX_BYTES = 512 * 1024
 DECOMPRESS_STEP = 256 * 1024  # the most one step of gzip inflation may produce
@@ -213,6 +215,9 @@ def _client() -> httpx.Client:
 
 # --- manners ------------------------------------------------------------------------------
 
+# The politeness delay's clock and wait, apart from the time module's (tests put theirs here).
+_clock = time.time
+_pause = time.sleep
 _host_locks: dict[str, threading.BoundedSemaphore] = {}
 _host_locks_guard = threading.Lock()
 
@@ -229,10 +234,10 @@ def _host_turn(host: str) -> Iterator[None]:
         delay = settings.MASTHEAD_FETCH_HOST_DELAY
         if delay > 0:
             key = f"fetch:next:{host}"
-            wait = float(shared_cache.get(key) or 0) - time.time()
+            wait = float(shared_cache.get(key) or 0) - _clock()
             if wait > 0:
-                time.sleep(min(wait, delay))
-            shared_cache.set(key, time.time() + delay, timeout=max(1, int(delay * 10)))
+                _pause(min(wait, delay))
+            shared_cache.set(key, _clock() + delay, timeout=max(1, int(delay * 10)))
         yield
 
 
@@ -406,7 +411,7 @@ def fetch(
                 if response.status_code not in {200, 304}:
                     raise _status_error(response, current)
                 length = response.headers.get("content-length", "")
-                if length.isdigit() and int(length) > max_bytes:  # decoded is no smaller
+                if whole_number(length, 0) > max_bytes:  # decoded is no smaller
                     raise FetchError(
                         _("The page is larger than %(size)s MB.")
                         % {"size": round(max_bytes / 1024 / 1024, 1)},
@@ -477,9 +482,10 @@ def _outside_transactions(url: str) -> None:
 
 def _status_error(response: httpx.Response, url: str) -> FetchError:
     retry_after = None
-    value = response.headers.get("retry-after", "")
-    if value.isdigit():
-        retry_after = float(value)
+    value = response.headers.get("retry-after", "").strip()
+    seconds = whole_number(value, maximum=RETRY_AFTER_MAX_SECONDS)
+    if seconds is not None:
+        retry_after = float(seconds)
     elif value:
         from email.utils import parsedate_to_datetime
 

@@ -23,6 +23,7 @@ from masthead.accounts.auth import member_of
 from masthead.channels.models import Channel
 from masthead.channels.selectors import channel_get, channels_moderated_by
 from masthead.core import ratelimit
+from masthead.core.numbers import whole_number
 from masthead.moderation import services as moderation
 
 from . import selectors, services
@@ -90,7 +91,7 @@ def _queue(request: HttpRequest, channel: Channel | None) -> HttpResponseBase:
         channel_id=channel.pk if channel else None,
         tab=tab,
         author_handle=author,
-        before=int(before) if before.isdigit() else None,
+        before=whole_number(before),
     )
     context = {
         "channel": channel,
@@ -110,11 +111,13 @@ def _post(request: HttpRequest, channel: Channel | None, tab: str) -> HttpRespon
     # One comment's own button sends act=ACTION:ID; the bulk buttons send action and the ticked
     # comments.
     action, _sep, one = request.POST.get("act", "").partition(":")
-    if one.isdigit():
+    if whole_number(one) is not None:
         ids = [int(one)]
     else:
         action = request.POST.get("action", "")
-        ids = [int(pk) for pk in request.POST.getlist("comment") if pk.isdigit()][:BULK_MAX]
+        ids = [n for pk in request.POST.getlist("comment") if (n := whole_number(pk)) is not None][
+            :BULK_MAX
+        ]
     reason = " ".join(request.POST.get("reason", "").split())
     comments = Comment.objects.filter(pk__in=ids).select_related("story__channel", "author")
     if channel is not None:
@@ -126,7 +129,7 @@ def _post(request: HttpRequest, channel: Channel | None, tab: str) -> HttpRespon
             done += 1
         except (PermissionDenied, ValidationError) as error:
             failed.append(f"{comment.number}: {' '.join(getattr(error, 'messages', [str(error)]))}")
-    if request.htmx and one.isdigit():  # type: ignore[attr-defined]
+    if request.htmx and whole_number(one) is not None:  # type: ignore[attr-defined]
         done_text = {
             "approve": _("%(number)s is approved."),
             "hide": _("%(number)s is hidden."),

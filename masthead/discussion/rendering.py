@@ -16,8 +16,7 @@ from typing import Any
 from django.core.cache import cache
 from django.template import engines
 from django.urls import reverse
-from django.utils.html import format_html
-from django.utils.translation import get_language, ngettext
+from django.utils.translation import get_language
 from markupsafe import Markup
 
 from masthead.core.localcache import LocalCache
@@ -69,9 +68,13 @@ class Threads:
     sort: str = "oldest"
 
 
-def _comment_item() -> Any:
+def _macro(name: str) -> Any:
     env = engines["jinja2"].env  # type: ignore[attr-defined]
-    return env.get_template("discussion/_comments.html").module.comment_item
+    return getattr(env.get_template("discussion/_comments.html").module, name)
+
+
+def _comment_item() -> Any:
+    return _macro("comment_item")
 
 
 def _item(comment: Comment, *, story: Story, policy: CommentPolicy, csrf_input: Any) -> Item:
@@ -109,16 +112,12 @@ def _assemble(
         by_thread.setdefault(thread, []).append((position, html))
     order = thread_order(keys or {}, list(by_thread), sort)
     shown = order[offset:] if limit is None else order[offset : offset + limit]
-    parts: list[str] = []
-    for thread in shown:
-        parts.append(
-            f'<li class="thread" id="thread-{thread}">'
-            f'<ol class="thread-comments" id="thread-{thread}-comments">'
-        )
-        parts.extend(f"<li>{html}</li>" for _position, html in sorted(by_thread[thread]))
-        parts.append("</ol></li>\n")
+    threads = [
+        (thread, [Markup(html) for _position, html in sorted(by_thread[thread])])  # noqa: S704 - rendered by our autoescaping templates
+        for thread in shown
+    ]
     return Threads(
-        html=Markup("".join(parts)),  # noqa: S704 - rendered by our autoescaping templates
+        html=_macro("threads_list")(threads),
         shown=offset + len(shown),
         total=len(order),
         sort=sort,
@@ -269,24 +268,15 @@ def _more(story: Story, threads: Threads, limit: int | None) -> Threads:
     of them, which htmx turns into the next batch swapped in its place."""
     if limit is None or threads.shown >= threads.total:
         return threads
-    fragment = reverse("discussion:threads", kwargs={"public_id": story.public_key})
-    query = f"sort={threads.sort}&offset={threads.shown}&limit={limit}"
-    link = format_html(
-        '<li class="load-more" id="load-more"><a href="{}?sort={}&amp;threads={}#threads" '
-        'data-hx-get="{}?{}" data-hx-target="#load-more" data-hx-swap="outerHTML">{}</a></li>',
+    link = _macro("load_more")(
         story.get_absolute_url(),
+        reverse("discussion:threads", kwargs={"public_id": story.public_key}),
         threads.sort,
-        threads.shown + limit,
-        fragment,
-        Markup(query.replace("&", "&amp;")),  # noqa: S704 - built from an int and a known sort
-        ngettext(
-            "Load more (%(count)d thread left)",
-            "Load more (%(count)d threads left)",
-            threads.total - threads.shown,
-        )
-        % {"count": threads.total - threads.shown},
+        threads.shown,
+        limit,
+        threads.total - threads.shown,
     )
-    threads.html = Markup(threads.html + link)  # noqa: S704 - both escaped above
+    threads.html = threads.html + link
     return threads
 
 
@@ -302,8 +292,8 @@ def _pressed(threads: Threads, story: Story, policy: CommentPolicy) -> Threads:
     html = str(threads.html)
     for comment_id in reacted:
         html = html.replace(
-            f'aria-pressed="false" data-reaction="{comment_id}"',
-            f'aria-pressed="true" data-reaction="{comment_id}"',
+            f'value="1" aria-pressed="false" data-reaction="{comment_id}"',
+            f'value="0" aria-pressed="true" data-reaction="{comment_id}"',
         )
     threads.html = Markup(html)  # noqa: S704 - attributes of our own markup
     return threads

@@ -22,6 +22,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from masthead.accounts.auth import member_of
 from masthead.core import ratelimit
 from masthead.core.forms import UNPROCESSABLE, submit
+from masthead.core.numbers import whole_number
 from masthead.moderation import services as moderation
 from masthead.stories.models import Story
 from masthead.stories.selectors import story_for_comment
@@ -46,7 +47,7 @@ def _back_to(comment: Comment) -> HttpResponseBase:
 
 def _auto_id(parent_key: str) -> str:
     # A reply form sits on the page beside the main form: its fields need ids of their own.
-    return f"reply{parent_key}_%s" if parent_key.isdigit() else "id_%s"
+    return f"reply{parent_key}_%s" if whole_number(parent_key) is not None else "id_%s"
 
 
 def _comment_fragment(request: HttpRequest, comment: Comment, **extra: Any) -> HttpResponse:
@@ -86,7 +87,7 @@ def _form_page(
 def comment_post(request: HttpRequest, public_id: str) -> HttpResponseBase:
     story = _story_or_404(public_id)
     parent_key = request.POST.get("parent", "")
-    form_id = f"reply-form-{parent_key}" if parent_key.isdigit() else "comment-form"
+    form_id = f"reply-form-{parent_key}" if whole_number(parent_key) is not None else "comment-form"
     form = CommentForm(request.POST, auto_id=_auto_id(parent_key))
     parent: Comment | None = None
     status, headers = UNPROCESSABLE, {}
@@ -306,7 +307,13 @@ def comment_react(request: HttpRequest, pk: int) -> HttpResponseBase:
     comment = selectors.comment_get(pk)
     try:
         ratelimit.check("reaction", request=request, user_id=request.user.pk)
-        reacted, count = services.reaction_toggle(actor=member_of(request), comment=comment)
+        wanted = request.POST.get("reacted")
+        if wanted in {"0", "1"}:
+            reacted, count = services.reaction_set(
+                actor=member_of(request), comment=comment, reacted=wanted == "1"
+            )
+        else:
+            reacted, count = services.reaction_toggle(actor=member_of(request), comment=comment)
     except ratelimit.RateLimited as limited:
         return _refused(
             request, comment, str(limited), 429, {"Retry-After": str(limited.retry_after)}
@@ -358,8 +365,8 @@ def story_threads(request: HttpRequest, public_id: str) -> HttpResponse:
         policy=policy,
         csrf_input=csrf_input_lazy(request),
         sort=request.GET.get("sort", "oldest"),
-        offset=int(offset) if offset.isdigit() else 0,
-        limit=min(int(limit), per_page * 4) if limit.isdigit() and int(limit) else per_page,
+        offset=whole_number(offset, 0),
+        limit=min(whole_number(limit, 0), per_page * 4) or per_page,
     )
     return HttpResponse(threads.html)
 

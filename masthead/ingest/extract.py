@@ -72,10 +72,16 @@ class Extracted:
     body_text: str = ""
 
     def as_json(self) -> dict[str, Any]:
-        """The fields `masthead extract --json` prints."""
+        """The fields `masthead extract --json` prints. A page that gives only a date gives
+        "2017-07-25", not a made-up midnight."""
         data = asdict(self)
         data.pop("published_has_time")
-        data["published"] = self.published.isoformat() if self.published else None
+        if self.published is None:
+            data["published"] = None
+        elif self.published_has_time:
+            data["published"] = self.published.isoformat()
+        else:
+            data["published"] = self.published.date().isoformat()
         return data
 
 

@@ -16,6 +16,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from masthead.accounts.auth import member_of
 from masthead.channels.models import Channel
 from masthead.core.forms import UNPROCESSABLE, submit
+from masthead.core.numbers import whole_number
 from masthead.stories.views import curator_required
 
 from . import selectors, services
@@ -173,7 +174,9 @@ def candidate_refetch(request: HttpRequest, channel: Channel, pk: int) -> HttpRe
 @curator_required
 @require_POST
 def dismiss(request: HttpRequest, channel: Channel) -> HttpResponseBase:
-    ids = [int(value) for value in request.POST.getlist("candidate") if value.isdigit()]
+    ids = [
+        n for value in request.POST.getlist("candidate") if (n := whole_number(value)) is not None
+    ]
     count = services.candidates_dismiss(actor=member_of(request), channel=channel, ids=ids)
     if request.htmx:  # type: ignore[attr-defined]
         return HttpResponse("")  # the row goes

@@ -11,9 +11,14 @@ from .models import Ban, LogEntry, WordRule
 PRIVATE_ACTIONS = Q(action__contains="shadow") | Q(action__endswith="word")
 
 
-def public_log(*, channel_id: int, comment_id: int | None = None) -> QuerySet[LogEntry]:
-    """The channel's public log, newest first; ``comment_id``: one comment's history."""
-    entries = LogEntry.objects.filter(channel_id=channel_id)
+def public_log(*, channel_id: int | None, comment_id: int | None = None) -> QuerySet[LogEntry]:
+    """The channel's public log (``channel_id`` None: the site's, outside any channel),
+    newest first; ``comment_id``: one comment's history."""
+    entries = (
+        LogEntry.objects.filter(channel_id=channel_id)
+        if channel_id is not None
+        else LogEntry.objects.filter(channel__isnull=True)
+    )
     if comment_id is not None:
         entries = entries.filter(comment_id=comment_id)
     return (

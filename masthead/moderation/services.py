@@ -123,7 +123,10 @@ def rules_update(*, actor: User, channel: Channel, **values: object) -> ChannelR
     """Change the channel's rules. The row is read afresh and locked, never taken from the
     cache: a change refused by validation leaves nothing behind for the next reader."""
     role = require_moderator(actor, channel)
-    rules = ChannelRules.objects.select_for_update().filter(channel_id=channel.pk).first()
+    # The channel's row is locked first: the first save of its rules, sent twice, finds no
+    # rules row to lock and would insert two.
+    Channel.objects.select_for_update().filter(pk=channel.pk).first()
+    rules = ChannelRules.objects.filter(channel_id=channel.pk).first()
     if rules is None:
         rules = ChannelRules(channel_id=channel.pk)
     for name, value in values.items():

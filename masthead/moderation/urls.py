@@ -1,4 +1,4 @@
-from django.urls import re_path
+from django.urls import path, re_path
 
 from . import views
 
@@ -6,6 +6,7 @@ app_name = "moderation"
 
 CHANNEL = r"^(?P<channel>[a-z0-9]+(?:-[a-z0-9]+)*)/-/moderation/"
 urlpatterns = [
+    path("moderation/log/", views.site_log, name="site_log"),
     re_path(CHANNEL + r"log/$", views.log, name="log"),
     re_path(CHANNEL + r"rules/$", views.rules, name="rules"),
     re_path(CHANNEL + r"words/$", views.word_add, name="word_add"),

@@ -16,9 +16,11 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from masthead.accounts.auth import member_of
 from masthead.accounts.selectors import profile_get_by_handle
+from masthead.channels.models import Channel
 from masthead.channels.selectors import channel_get
 from masthead.core import ratelimit
 from masthead.core.forms import UNPROCESSABLE
+from masthead.core.numbers import whole_number
 
 from . import selectors, services
 from .forms import BanForm, RulesForm, WordRuleForm
@@ -29,15 +31,25 @@ LOG_PAGE = 50
 
 def log(request: HttpRequest, channel: str) -> HttpResponse:
     """The channel's public moderation log: what was done, by which role, never by whom."""
-    found = channel_get(channel)
-    comment = request.GET.get("comment", "")
-    comment_id = int(comment) if comment.isdigit() and len(comment) < 19 else None
-    entries = selectors.public_log(channel_id=found.pk, comment_id=comment_id)
+    return _log_page(request, channel_get(channel))
+
+
+def site_log(request: HttpRequest) -> HttpResponse:
+    """What site moderators and admins did outside any one channel: site-wide bans, and who
+    was made a site moderator (by role, never by name)."""
+    return _log_page(request, None)
+
+
+def _log_page(request: HttpRequest, channel: Channel | None) -> HttpResponse:
+    comment_id = whole_number(request.GET.get("comment"))
+    entries = selectors.public_log(
+        channel_id=channel.pk if channel else None, comment_id=comment_id
+    )
     page = Paginator(entries, LOG_PAGE).get_page(request.GET.get("page"))
     return render(
         request,
         "moderation/log.html",
-        {"channel": found, "page": page, "comment_id": comment_id},
+        {"channel": channel, "page": page, "comment_id": comment_id},
     )
 
 

@@ -31,6 +31,7 @@ from django.utils.translation import get_language
 from markupsafe import Markup
 
 from masthead.core.localcache import LocalCache
+from masthead.core.numbers import whole_number
 from masthead.discussion.forms import CommentForm, new_client_token
 from masthead.discussion.permissions import CommentPolicy
 from masthead.discussion.rendering import NOBODY, comment_section, shared_section
@@ -58,7 +59,7 @@ def thread_request(request: HttpRequest, story: Story) -> dict[str, Any]:
     or ``?threads=`` after "Load more" without JavaScript)."""
     per_page = moderation.rules_for(story.channel_id).threads_per_page
     wanted = request.GET.get("threads", "")
-    limit = min(int(wanted), MAX_THREADS_SHOWN) if wanted.isdigit() else per_page
+    limit = min(whole_number(wanted, per_page), MAX_THREADS_SHOWN)
     return {"sort": request.GET.get("sort", "oldest"), "limit": max(limit, per_page)}
 
 

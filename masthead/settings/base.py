@@ -138,9 +138,12 @@ ACCOUNT_SESSION_REMEMBER = None
 # The address is the client's as MASTHEAD_TRUSTED_PROXY_COUNT finds it (accounts/adapter.py).
 MASTHEAD_LOGIN_LIMIT_ACCOUNT = env_rate("MASTHEAD_LOGIN_LIMIT_ACCOUNT", "10/900")
 MASTHEAD_LOGIN_LIMIT_ADDRESS = env_rate("MASTHEAD_LOGIN_LIMIT_ADDRESS", "300/60")
+MASTHEAD_LOGIN_FAILED_LIMIT_ADDRESS = env_rate("MASTHEAD_LOGIN_FAILED_LIMIT_ADDRESS", "60/60")
 ACCOUNT_RATE_LIMITS = {
     "login": "{}/{}s/ip".format(*MASTHEAD_LOGIN_LIMIT_ADDRESS),
-    "login_failed": "{}/{}s/key".format(*MASTHEAD_LOGIN_LIMIT_ACCOUNT),
+    "login_failed": "{}/{}s/ip,{}/{}s/key".format(
+        *MASTHEAD_LOGIN_FAILED_LIMIT_ADDRESS, *MASTHEAD_LOGIN_LIMIT_ACCOUNT
+    ),
     "signup": "20/m/ip",
     "confirm_email": "1/3m/key",
     "reset_password": "20/m/ip,5/m/key",

@@ -177,3 +177,14 @@ def test_the_admin_finds_no_profile_for_an_id_too_long_for_the_column(
         response = client.get(f"/admin/accounts/profile/{2**64}/{view}/")
         assert response.status_code == 302  # to the admin's index, saying it does not exist
     assert client.get(f"/admin/accounts/profile/{member.pk}/change/").status_code == 200
+
+
+def test_the_handle_form_sent_twice_makes_one_profile(db: Any) -> None:
+    from masthead.accounts.services import profile_create
+
+    user = User.objects.create_user(email="twice@example.test", password="correct-horse-9")
+    first = profile_create(user=user, handle="twice", display_name="Twice")
+    again = profile_create(user=user, handle="Twice", display_name="Twice")
+    assert again.pk == first.pk and Profile.objects.filter(user=user).count() == 1
+    with pytest.raises(ValidationError, match="already"):
+        profile_create(user=user, handle="another", display_name="Twice")

@@ -68,3 +68,20 @@ def test_a_malformed_limit_in_the_environment_stops_the_start(raw: str, monkeypa
 def test_a_limit_from_the_environment(monkeypatch: Any) -> None:
     monkeypatch.setenv("MASTHEAD_LOGIN_LIMIT_ADDRESS", "1000/60")
     assert env_rate("MASTHEAD_LOGIN_LIMIT_ADDRESS", "300/60") == (1000, 60)
+
+
+def test_failures_from_one_address_against_many_accounts_are_limited(limits: Any) -> None:
+    """Password spraying: one wrong password tried against many accounts from one address."""
+    limits.ACCOUNT_RATE_LIMITS = {
+        **limits.ACCOUNT_RATE_LIMITS,
+        "login_failed": "5/60s/ip,10/900s/key",
+    }
+    members = [MemberFactory() for _ in range(6)]
+    statuses = [log_in(m.email, "Summer2026!").status_code for m in members]
+    assert statuses[:5] == [200] * 5 and statuses[5] == 429
+    elsewhere = {"REMOTE_ADDR": "198.51.100.20"}
+    assert log_in(members[5].email, PASSWORD, **elsewhere).status_code == 302
+
+
+def test_the_default_limits_name_both_failures_per_address_and_per_account() -> None:
+    assert base.ACCOUNT_RATE_LIMITS["login_failed"] == "60/60s/ip,10/900s/key"

@@ -304,8 +304,8 @@ def test_politeness_spaces_requests_to_one_host(web: Any, settings: Any, monkeyp
         waits.append(round(seconds, 6))
         now[0] += seconds
 
-    monkeypatch.setattr(http.time, "time", lambda: now[0])
-    monkeypatch.setattr(http.time, "sleep", sleep)
+    monkeypatch.setattr(http, "_clock", lambda: now[0])
+    monkeypatch.setattr(http, "_pause", sleep)
     url = web.route("/p", Reply(200, PAGE, HTML))
     for _ in range(3):
         fetch(url)
@@ -336,3 +336,11 @@ def test_outside_tests_a_fetch_inside_a_transaction_is_logged(
     with transaction.atomic():
         assert fetch(url).status == 200
     assert "inside a transaction" in caplog.text and "fetch first, then write" in caplog.text
+
+
+@pytest.mark.parametrize("value", ["\u00b2", "\u00b3", "-5", "1e9", "soon", "99999999999999999999"])
+def test_a_strange_retry_after_is_ignored_not_a_crash(web: Any, value: str) -> None:
+    url = web.route("/busy", Reply(503, b"busy", {**HTML, "Retry-After": value}))
+    with pytest.raises(FetchError) as refused:
+        fetch(url)
+    assert refused.value.status == 503 and refused.value.retry_after is None

@@ -30,6 +30,7 @@ from .moderating import (
     thread_lock,
 )
 from .reactions import (
+    reaction_set,
     reaction_toggle,
 )
 
@@ -49,6 +50,7 @@ __all__ = [
     "comments_close_at",
     "comments_closed",
     "member_erase",
+    "reaction_set",
     "reaction_toggle",
     "story_comments_close",
     "thread_lock",

@@ -281,6 +281,7 @@ def comment_edit(*, actor: User, comment: Comment, body: str) -> Comment:
     with transaction.atomic():
         comment = comment_locked(comment)
         check_can_edit(actor, comment)  # again, on the row as it is now
+        moderation.check_can_write(actor, channel_id)  # and a ban given meanwhile
         was_counted = counted(comment)
         if comment.status == Comment.Status.VISIBLE and screening.status != comment.status:
             comment.status = screening.status

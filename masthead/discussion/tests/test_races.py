@@ -159,12 +159,16 @@ def test_a_comment_hidden_since_the_page_loaded_takes_no_reaction_nor_report(
     assert not Reaction.objects.exists() and not CommentReport.objects.exists()
 
 
-def test_two_reactions_from_one_member_at_once_leave_the_count_true(
+def test_a_double_clicked_reaction_reacts_once(
     story: Story, member: Any, other_member: Any
 ) -> None:
     comment = post(member, story)
     for instance in stale(comment):
-        services.reaction_toggle(actor=other_member, comment=instance)
+        services.reaction_set(actor=other_member, comment=instance, reacted=True)
+    comment.refresh_from_db()
+    assert comment.reaction_count == Reaction.objects.filter(comment=comment).count() == 1
+    for instance in stale(comment):
+        services.reaction_set(actor=other_member, comment=instance, reacted=False)
     comment.refresh_from_db()
     assert comment.reaction_count == Reaction.objects.filter(comment=comment).count() == 0
 

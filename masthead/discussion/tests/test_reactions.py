@@ -56,14 +56,19 @@ def test_the_channels_word_and_pressed_state_on_the_page(
     react = reverse("discussion:react", kwargs={"pk": comment.pk})
     page = reader.get(story.get_absolute_url()).content.decode()
     assert 'aria-pressed="false"' in page and "Applause" in page
-    answer = reader.post(react, **HTMX)
+    assert f'name="reacted" value="1" aria-pressed="false" data-reaction="{comment.pk}"' in page
+    answer = reader.post(react, {"reacted": "1"}, **HTMX)
     assert answer.status_code == 200 and 'aria-pressed="true"' in answer.content.decode()
+    again = reader.post(react, {"reacted": "1"}, **HTMX)  # a double click asks the same
+    assert 'aria-pressed="true"' in again.content.decode()
+    assert Reaction.objects.filter(comment=comment).count() == 1
     page = reader.get(story.get_absolute_url()).content.decode()
-    assert f'aria-pressed="true" data-reaction="{comment.pk}"' in page
+    assert f'value="0" aria-pressed="true" data-reaction="{comment.pk}"' in page
     assert "csrfmiddlewaretoken" in page.split(react, 1)[1][:400]  # the form carries a token
     shown = client.get(story.get_absolute_url()).content.decode()  # a reader sees the count
     assert re.search(r'class="reaction-count">Applause 1<', shown)
-    assert reader.post(react).status_code == 302  # without JavaScript: back to the comment
+    assert reader.post(react, {"reacted": "0"}).status_code == 302  # without JavaScript
+    assert not Reaction.objects.filter(comment=comment).exists()
     assert Comment.objects.get(pk=comment.pk).reaction_count == 0
 
 

@@ -30,6 +30,7 @@ logger = logging.getLogger(__name__)
 
 
 IMAGE_MAX_BYTES = 8 * 1024 * 1024
+DATE_ONLY = len("2017-07-25")  # how an extraction writes a date that comes without a time
 
 
 @dataclass
@@ -84,8 +85,15 @@ def candidate_initial(candidate: Candidate) -> dict[str, Any]:
     offset, so that the story page writes "2:01 PM PDT")."""
     item = candidate.item
     data = item.extracted or {}
-    published = data.get("published")
-    moment = dt.datetime.fromisoformat(published) if published else item.published_at
+    published = data.get("published") or ""
+    if len(published) > DATE_ONLY:
+        moment: dt.datetime | None = dt.datetime.fromisoformat(published)
+    else:
+        # The feed's time, if it gave one; a page that gives a date without a time gives no
+        # time to show (the item keeps it as midnight UTC, for ordering): the curator says.
+        moment = item.published_at
+        if published and moment == dt.datetime.fromisoformat(published).replace(tzinfo=dt.UTC):
+            moment = None
     zone_name = zone_name_for(moment) if moment is not None else "UTC"
     return {
         "original_url": item.url if item.url.startswith("http") else "",

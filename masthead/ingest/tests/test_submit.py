@@ -28,7 +28,9 @@ def photo() -> bytes:
     return out.getvalue()
 
 
-def article(web: Any, path: str = "/2017/07/ferry") -> str:
+def article(
+    web: Any, path: str = "/2017/07/ferry", published: str = "2017-07-25T14:01:00-07:00"
+) -> str:
     body = "".join(
         f"<p>Paragraph {n}: the ferry sailed on, carrying families and officials "
         f"across the strait on its ninth voyage.</p>"
@@ -37,7 +39,7 @@ def article(web: Any, path: str = "/2017/07/ferry") -> str:
     page = f"""<html lang="en"><head><title>Ferry Sails On | The Ledger</title>
     <meta property="og:site_name" content="The Ledger">
     <meta property="og:image" content="/photos/ferry.jpg">
-    <meta property="article:published_time" content="2017-07-25T14:01:00-07:00">
+    <meta property="article:published_time" content="{published}">
     <link rel="canonical" href="{web.url(path)}"></head>
     <body><article><h1>Ferry Sails On</h1><p class="byline">By Ilse Marten</p>
     <figure><img src="/photos/ferry.jpg"><figcaption>The ferry at dawn
@@ -284,3 +286,13 @@ def test_try_again_asks_anew_after_a_failure_once(
         asked = [services.candidate_refetch(actor=curator, candidate=c) for c in stale]
     assert asked == [True, False]
     assert [r.path for r in web.requests].count("/gone") == 2  # the first try and one retry
+
+
+def test_a_page_that_gives_only_a_date_leaves_the_time_to_the_curator(
+    curator_client: Client, channel: Any, web: Any, django_capture_on_commit_callbacks: Any
+) -> None:
+    url = article(web, published="2017-07-25")
+    response = submit(curator_client, channel, url, django_capture_on_commit_callbacks)
+    assert Item.objects.get().extracted["published"] == "2017-07-25"  # not a made-up midnight
+    soup = BeautifulSoup(curator_client.get(response["Location"]).content, "html.parser")
+    assert not soup.find("input", {"name": "original_published_at"}).get("value")

@@ -173,3 +173,44 @@ def test_the_channels_pages_link_to_the_public_log(client: Client, story: Any) -
         story.get_absolute_url(),
     ):
         assert f'href="{log}"' in client.get(url).content.decode(), url
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_channels_first_rules_sent_twice_at_once_make_one_row(
+    channel: Any, moderator: Any
+) -> None:
+    """Concurrent, with a connection per thread: there is no rules row yet to lock."""
+    import threading
+    from concurrent.futures import ThreadPoolExecutor
+
+    from django.db import connection
+
+    barrier = threading.Barrier(4)
+
+    def save(word: str) -> str:
+        try:
+            barrier.wait(timeout=30)
+            return services.rules_update(
+                actor=moderator, channel=channel, reaction_word=word
+            ).reaction_word
+        finally:
+            connection.close()
+
+    with ThreadPoolExecutor(max_workers=4) as pool:
+        saved = list(pool.map(save, ["One", "Two", "Three", "Four"]))
+    assert sorted(saved) == ["Four", "One", "Three", "Two"]
+    assert ChannelRules.objects.filter(channel=channel).count() == 1
+    assert LogEntry.objects.filter(action="rules").count() == 4
+
+
+def test_site_wide_decisions_have_a_public_log_of_their_own(client: Client, member: Any) -> None:
+    admin = MemberFactory()
+    admin.is_staff = True
+    admin.save()
+    channels.site_moderator_set(actor=admin, user=member, value=True)
+    offender = MemberFactory(handle="offender")
+    services.ban_create(actor=admin, user=offender, channel=None, kind="full", reason="Spam")
+    page = client.get(reverse("moderation:site_log")).content.decode()
+    assert "the site&#39;s staff" in page or "the site's staff" in page
+    assert "appointed a moderator" in page and "banned" in page and "@offender" in page
+    assert "@" + member.profile.handle not in page
