@@ -261,7 +261,9 @@ def check_can_edit(actor: User, comment: Comment) -> None:
             _("Comments can be edited for %(minutes)s minutes after posting.")
             % {"minutes": int(COMMENT_EDIT_WINDOW.total_seconds() // 60)}
         )
-    raise PermissionDenied(_("You cannot edit this comment."))
+    raise PermissionDenied(
+        _("Only its author can edit a comment, in the first minutes after posting.")
+    )
 
 
 def comment_edit(*, actor: User, comment: Comment, body: str) -> Comment:
@@ -285,7 +287,10 @@ def comment_edit(*, actor: User, comment: Comment, body: str) -> Comment:
         was_counted = counted(comment)
         if comment.status == Comment.Status.VISIBLE and screening.status != comment.status:
             comment.status = screening.status
-            comment.held_reason = screening.reason[:300]
+            # The queue says what changed: an approved comment, edited since.
+            comment.held_reason = (
+                _("edited after it was shown: %(reason)s") % {"reason": screening.reason}
+            )[:300]
         comment.body_source, comment.body_html = source, html
         comment.edited_at = timezone.now()
         comment.save(

@@ -260,6 +260,7 @@ def test_an_edit_that_screens_as_suspect_goes_back_to_the_queue(
     assert count_of(story) == 2
     edited = services.comment_edit(actor=member, comment=comment, body="Try this MIRACLE cure")
     assert edited.status == Comment.Status.PENDING and "miracle cure" in edited.held_reason
+    assert edited.held_reason.startswith("edited after it was shown")
     assert count_of(story) == 1
     from masthead.discussion import selectors
 

@@ -258,12 +258,16 @@ def test_editing_someone_elses_comment_is_refused_before_any_form(
     url = reverse("discussion:edit", kwargs={"pk": comment.pk})
     page = member_client.get(url)
     assert page.status_code == 403
-    assert "You cannot edit this comment." in page.content.decode()
+    assert (
+        "Only its author can edit a comment, in the first minutes after posting."
+        in page.content.decode()
+    )
     assert "Mine, not yours" not in page.content.decode()  # no form carrying the text
     fragment = member_client.get(url, **HTMX)
     assert fragment.status_code == 403
     assert fragment.content.decode().strip() == (
-        '<p class="notice" role="alert">You cannot edit this comment.</p>'
+        '<p class="notice" role="alert">'
+        "Only its author can edit a comment, in the first minutes after posting.</p>"
     )
     assert member_client.post(url, {"body": "Edited by a stranger"}).status_code == 403
     comment.refresh_from_db()

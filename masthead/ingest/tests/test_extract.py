@@ -12,7 +12,7 @@ import pytest
 from django.core.management import call_command
 
 from masthead.core.tests.webserver import Reply
-from masthead.ingest.extract import Extracted, extract
+from masthead.ingest.extract import Extracted, excerpt_of, extract
 
 BODY = "".join(
     f"<p>Paragraph {n} of the story has enough words to count as a real paragraph of "
@@ -133,3 +133,37 @@ def test_extract_command_says_why_it_failed(web: Any) -> None:
         call_command("extract", url, "--json")
     with pytest.raises(CommandError, match="no such file"):
         call_command("extract", "/nonexistent/page.html")
+
+
+def test_the_excerpt_does_not_repeat_the_headline() -> None:
+    text = (
+        "Osaka Trials Night Ferry Routes Across the Bay\n"
+        "OSAKA — The city began trials of night ferry routes on Tuesday, with four boats.\n"
+        "Officials said the trial runs for a month before a permanent timetable is set."
+    )
+    excerpt = excerpt_of(text, headline="Osaka Trials Night Ferry Routes Across the Bay")
+    assert excerpt.startswith("OSAKA — The city began")
+
+
+@pytest.mark.parametrize(
+    ("written", "caption", "credit"),
+    [
+        (
+            "The pier at night. Photographer: Aiko Sato",
+            "The pier at night.",
+            "Photographer: Aiko Sato",
+        ),
+        ("Ferries in port (Photo: Jo Park/Agency)", "Ferries in port", "Photo: Jo Park/Agency"),
+        ("Photographs of the pier, taken at dawn", "Photographs of the pier, taken at dawn", ""),
+    ],
+)
+def test_a_credit_written_in_the_caption_is_the_credit(
+    written: str, caption: str, credit: str
+) -> None:
+    page = (
+        '<html><head><meta property="og:image" content="https://x.example/pier.jpg"></head>'
+        f'<body><article><h1>Night Ferries</h1><figure><img src="/pier.jpg"><figcaption>{written}'
+        f"</figcaption></figure><p>{BODY}</p></article></body></html>"
+    )
+    fields = extract(page, url="https://x.example/night-ferries")
+    assert (fields.image_caption, fields.image_credit) == (caption, credit)
