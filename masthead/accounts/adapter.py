@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from masthead.core.ratelimit import client_ip
+from masthead.core.timefmt import story_time
 
 from . import services
 from .models import FOREVER
@@ -34,7 +35,7 @@ class AccountAdapter(DefaultAccountAdapter):
             until = timezone.localtime(user.login_banned_until)
             raise ValidationError(
                 _("This account is banned from logging in until %(time)s.")
-                % {"time": f"{until:%Y-%m-%d %H:%M %Z}"}
+                % {"time": story_time(until, "UTC")}
                 if until.year < FOREVER.year
                 else _("This account is banned from logging in.")
             )

@@ -22,6 +22,7 @@ from masthead.accounts.models import FOREVER, User
 from masthead.channels.models import Channel
 from masthead.channels.selectors import moderator_role
 from masthead.core.localcache import LocalCache
+from masthead.core.timefmt import story_time
 
 from . import words
 from .models import Ban, ChannelRules, LogEntry, WordRule
@@ -200,7 +201,7 @@ def check_can_write(user: User, channel_id: int | None) -> list[Ban]:
         if ban.kind != Ban.Kind.SHADOW:
             until = (
                 _(" until %(time)s")
-                % {"time": f"{timezone.localtime(ban.expires_at):%Y-%m-%d %H:%M %Z}"}
+                % {"time": story_time(ban.expires_at, "UTC")}
                 if ban.expires_at
                 else ""
             )

@@ -5,7 +5,6 @@ comments to them."""
 from __future__ import annotations
 
 import datetime as dt
-import zoneinfo
 from collections.abc import Callable
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -16,6 +15,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from masthead.accounts.models import User
+from masthead.core.timefmt import story_time
 from masthead.moderation import services as moderation
 from masthead.stories.models import Story
 
@@ -226,7 +226,7 @@ def story_comments_close(
         if story.comments_close_at == at:
             return story
         story.comments_close_at, action = at, "schedule closing"
-        when = f"{timezone.localtime(at, zoneinfo.ZoneInfo(story.time_zone)):%Y-%m-%d %H:%M %Z}"
+        when = story_time(at, story.time_zone)
     Story.objects.filter(pk=story.pk).update(
         comments_open=story.comments_open, comments_close_at=story.comments_close_at
     )
