@@ -200,8 +200,7 @@ def check_can_write(user: User, channel_id: int | None) -> list[Ban]:
     for ban in bans:
         if ban.kind != Ban.Kind.SHADOW:
             until = (
-                _(" until %(time)s")
-                % {"time": story_time(ban.expires_at, "UTC")}
+                _(" until %(time)s") % {"time": story_time(ban.expires_at, "UTC")}
                 if ban.expires_at
                 else ""
             )
