@@ -39,6 +39,7 @@ ENTITY_WEIGHT = 2.0  # a name, a place or an organisation says more about the ev
 LEAD_WORDS = 20  # the first sentence or so of a story (in content words): who, what, where
 LEAD_WEIGHT = 2.0  # the lead names the event; what follows adds background shared by many
 MIN_LETTERS = 2  # a lone digit or letter (a score's 5-2, an initial) names nothing
+ROWS_AT_ONCE = 2048  # first-order rows held at once: 2,048 x (texts in the batch) floats at most
 
 # Function words carry no subject. Snowball's English list, with contractions; nothing specific
 # to news or to any corpus.
@@ -162,38 +163,62 @@ def vectors(texts: Sequence[str], weighting: Weighting = DEFAULT) -> sp.csr_matr
 class Batch:
     """The texts compared together, and the similarity of any two of them.
 
-    Identical texts are kept once: ``index`` maps each distinct text to its row."""
+    Identical texts are kept once: ``index`` maps each distinct text to its row. First-order
+    rows are computed ROWS_AT_ONCE at a time, so memory grows with the batch, not its square."""
 
     def __init__(self, texts: Sequence[str], weighting: Weighting = DEFAULT) -> None:
         self.index: dict[str, int] = {}
         for text in texts:
             self.index.setdefault(text, len(self.index))
         self.weighting = weighting
-        matrix = vectors(list(self.index), weighting)
-        self.first = sp.csr_matrix(matrix @ matrix.T)
-        self.first.data = np.clip(self.first.data, 0.0, 1.0)
-        self.row_norms = np.sqrt(np.asarray(self.first.multiply(self.first).sum(axis=1)).ravel())
+        self.vectors = vectors(list(self.index), weighting)
+        count = len(self.index)
+        self.row_norms = np.zeros(count)
+        if weighting.second_order:
+            for start in range(0, count, ROWS_AT_ONCE):
+                block = self._first(np.arange(start, min(start + ROWS_AT_ONCE, count)))
+                self.row_norms[start : start + ROWS_AT_ONCE] = np.sqrt(_row_sums(block, block))
+
+    def _first(self, rows: np.ndarray) -> sp.csr_matrix:
+        """The first-order similarities of the given texts to every text of the batch."""
+        block = sp.csr_matrix(self.vectors[rows] @ self.vectors.T)
+        np.clip(block.data, 0.0, 1.0, out=block.data)
+        return block
 
     def scores(self, rows_a: np.ndarray, rows_b: np.ndarray) -> np.ndarray:
         """The score of each pair (rows_a[k], rows_b[k]) of row numbers, in [0, 1]."""
-        same = rows_a == rows_b
-        if self.weighting.second_order:
-            dots = np.asarray(self.first[rows_a].multiply(self.first[rows_b]).sum(axis=1)).ravel()
-            norms = self.row_norms[rows_a] * self.row_norms[rows_b]
-        else:
-            dots = np.asarray(self.first[rows_a, rows_b]).ravel()
-            norms = np.ones_like(dots)
-        with np.errstate(invalid="ignore", divide="ignore"):
-            result = np.where(norms > 0, dots / norms, 0.0)
-        return np.where(same, 1.0, np.clip(result, 0.0, 1.0))
+        result = np.empty(len(rows_a))
+        step = ROWS_AT_ONCE // 2  # two blocks of rows at once
+        for start in range(0, len(rows_a), step):
+            a, b = rows_a[start : start + step], rows_b[start : start + step]
+            if self.weighting.second_order:
+                dots = _row_sums(self._first(a), self._first(b))
+                norms = self.row_norms[a] * self.row_norms[b]
+            else:
+                dots = _row_sums(self.vectors[a], self.vectors[b])
+                norms = np.ones_like(dots)
+            with np.errstate(invalid="ignore", divide="ignore"):
+                result[start : start + step] = np.where(norms > 0, dots / norms, 0.0)
+        return np.where(rows_a == rows_b, 1.0, np.clip(result, 0.0, 1.0))
 
     def matrix(self) -> np.ndarray:
         """Every distinct text against every other, in the order of ``index``."""
-        count = len(self.index)
-        rows_a, rows_b = np.triu_indices(count)
-        result = np.zeros((count, count))
-        result[rows_a, rows_b] = self.scores(rows_a, rows_b)
-        return np.maximum(result, result.T)
+        rows = np.arange(len(self.index))
+        if self.weighting.second_order:
+            first = self._first(rows)
+            with np.errstate(invalid="ignore", divide="ignore"):
+                norms = np.outer(self.row_norms, self.row_norms)
+                result = np.where(norms > 0, (first @ first.T).toarray() / norms, 0.0)
+        else:
+            result = (self.vectors @ self.vectors.T).toarray()
+        result = np.clip(result, 0.0, 1.0)
+        np.fill_diagonal(result, 1.0)
+        return result
+
+
+def _row_sums(a: sp.csr_matrix, b: sp.csr_matrix) -> np.ndarray:
+    """The dot product of each row of ``a`` with the same row of ``b``."""
+    return np.asarray(a.multiply(b).sum(axis=1)).ravel()
 
 
 def pair_scores(pairs: Sequence[tuple[str, str]], weighting: Weighting = DEFAULT) -> list[float]:
