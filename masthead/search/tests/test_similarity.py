@@ -94,6 +94,17 @@ def test_the_order_of_the_pairs_and_repeated_texts_change_nothing() -> None:
     )
 
 
+def test_rows_computed_in_blocks_give_the_scores_of_one_block(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    rnd = random.Random(8)
+    texts = [random_text(rnd) for _ in range(40)]
+    pairs = [(rnd.choice(texts), rnd.choice(texts)) for _ in range(60)]
+    whole = pair_scores(pairs)
+    monkeypatch.setattr(similarity, "ROWS_AT_ONCE", 4)
+    assert pair_scores(pairs) == pytest.approx(whole, abs=1e-12)
+
+
 def test_the_matrix_agrees_with_the_pairs() -> None:
     texts = [FERRY, FERRY_RETOLD, FERRY_OTHER, CHESS, VOLCANO]
     batch = Batch(texts)

@@ -3,7 +3,7 @@ from __future__ import annotations
 import json
 import sys
 from pathlib import Path
-from typing import IO, Any
+from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
@@ -39,24 +39,18 @@ class Command(BaseCommand):
         for error in errors:
             self.stderr.write(f"{source}: {error}")
         scores = pair_scores(pairs) if pairs else []
-        lines = [
-            json.dumps({"id": id_, "score": round(score, SCORE_DIGITS)}, ensure_ascii=False)
+        text = "".join(
+            json.dumps({"id": id_, "score": round(score, SCORE_DIGITS)}, ensure_ascii=False) + "\n"
             for id_, score in zip(ids, scores, strict=True)
-        ]
+        )
         if options["out"]:
-            with open(options["out"], "w", encoding="utf-8") as out:
-                write_lines(out, lines)
+            Path(options["out"]).write_text(text, encoding="utf-8")
         else:
-            write_lines(self.stdout, lines)
+            self.stdout.write(text, ending="")
         if errors:
             raise CommandError(
-                f"{len(errors)} bad line(s) of {source} skipped; {len(lines)} scored"
+                f"{len(errors)} bad line(s) of {source} skipped; {len(scores)} scored"
             )
-
-
-def write_lines(out: IO[str] | Any, lines: list[str]) -> None:
-    for line in lines:
-        out.write(line + "\n")
 
 
 def read_pairs(raw: bytes) -> tuple[list[Any], list[tuple[str, str]], list[str]]:
