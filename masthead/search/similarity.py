@@ -30,6 +30,7 @@ from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
+from typing import NamedTuple
 
 import numpy as np
 import scipy.sparse as sp
@@ -80,8 +81,7 @@ class Weighting:
 DEFAULT = Weighting()
 
 
-@dataclass(frozen=True)
-class Token:
+class Token(NamedTuple):  # a tuple: a batch makes hundreds of thousands
     term: str
     entity: bool  # capitalised inside a sentence
     lead: bool
