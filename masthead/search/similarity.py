@@ -42,7 +42,8 @@ LEAD_WEIGHT = 2.0  # the lead names the event; what follows adds background shar
 MIN_LETTERS = 2  # a lone digit or letter (a score's 5-2, an initial) names nothing
 ROWS_AT_ONCE = 2048  # first-order rows held at once: 2,048 x (texts in the batch) floats at most
 
-# Function words carry no subject. Snowball's English list, with contractions; nothing specific
+# Function words carry no subject: Snowball's English list with its contractions, and eight
+# more modal and filler words (also, just, may, might, must, shall, us, yet); nothing specific
 # to news or to any corpus.
 _STOP_WORDS = """
     a about above after again against all am an and any are aren't as at be because been before
