@@ -36,6 +36,7 @@ INSTALLED_APPS = [
     "masthead.pages",
     "masthead.ingest",
     "masthead.notifications",
+    "masthead.search",
     "masthead.demo",
     "django.contrib.admin",
     "django.contrib.auth",
