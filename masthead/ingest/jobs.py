@@ -26,8 +26,15 @@ logger = logging.getLogger(__name__)
 
 def item_fetch(item_id: int) -> Item:
     """Fetch and extract an item's article. A failure is recorded on the item with its
-    reason, for the curator to read."""
+    reason, for the curator to read.
+
+    A run may be a second one: its task reclaimed from a worker that was cut off, and that
+    worker may be done meanwhile. A done extraction is never fetched again nor written over,
+    by a failure or by another extraction.
+    """
     item = Item.objects.get(pk=item_id)
+    if item.fetch_state == Item.Fetch.DONE:
+        return item
     try:
         response = fetch(item.url, expect="html", robots=True)
         fields = extract(response.content, url=response.url)
@@ -40,7 +47,8 @@ def item_fetch(item_id: int) -> Item:
 
 
 def _failed(item: Item, reason: str) -> Item:
-    Item.objects.filter(pk=item.pk).update(
+    # Only over the fetch that was asked for: another run may have finished it meanwhile.
+    Item.objects.filter(pk=item.pk, fetch_state=Item.Fetch.QUEUED).update(
         fetch_state=Item.Fetch.FAILED, fetch_error=reason, fetched_at=timezone.now()
     )
     item.refresh_from_db()
@@ -50,6 +58,8 @@ def _failed(item: Item, reason: str) -> Item:
 @transaction.atomic
 def _apply_extraction(item: Item, fields: Extracted) -> Item:
     item = Item.objects.select_for_update().get(pk=item.pk)
+    if item.fetch_state == Item.Fetch.DONE:
+        return item  # another run stored it first
     item.extracted = fields.as_json()
     item.fetch_state, item.fetch_error, item.fetched_at = Item.Fetch.DONE, "", timezone.now()
     item.title = item.title or fields.headline[:500]
