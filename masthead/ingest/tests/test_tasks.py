@@ -79,3 +79,25 @@ def test_a_run_of_a_fetch_already_done_fetches_nothing(
     assert fetch_item.call(done.pk) == Item.Fetch.DONE  # a reclaimed run, after the first
     assert Item.objects.get().extracted == done.extracted
     assert [r.path for r in web.requests].count("/2017/07/ferry") == 1
+
+
+@pytest.mark.django_db(transaction=True)
+def test_an_extraction_is_not_stored_over_one_another_run_stored(web: Any) -> None:
+    page = article(web)
+    item = Item.objects.create(url=page, fetch_state=Item.Fetch.QUEUED)
+    extracted = {"headline": "Ferry Sails On"}
+    served = web.routes["/2017/07/ferry"]
+    assert isinstance(served, Reply)
+
+    def reply(request: Request) -> Reply:
+        meanwhile(
+            lambda: Item.objects.filter(pk=item.pk).update(
+                fetch_state=Item.Fetch.DONE, extracted=extracted
+            )
+        )
+        return served
+
+    web.route("/2017/07/ferry", reply)
+    assert fetch_item.call(item.pk) == Item.Fetch.DONE
+    item.refresh_from_db()
+    assert (item.extracted, item.title) == (extracted, "")
