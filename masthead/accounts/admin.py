@@ -18,6 +18,10 @@ class ProfileInline(admin.StackedInline):
 
 @admin.register(User)
 class UserAdmin(DjangoUserAdmin):
+    """Members' logins. Appointing a site moderator is a moderation decision, logged: this app
+    sits below the channels' services that make it, so here the flag is read-only and
+    ``channels/admin.py`` registers the admin that appoints (``site_moderator_set``)."""
+
     ordering = ("email",)
     list_display = (
         "email",
@@ -49,6 +53,25 @@ class UserAdmin(DjangoUserAdmin):
     )
     add_fieldsets = ((None, {"classes": ("wide",), "fields": ("email", "password1", "password2")}),)
     inlines = (ProfileInline,)
+    appoints_site_moderators = False  # True in the admin that does it through the services
+
+    def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> Any:
+        fields = tuple(super().get_readonly_fields(request, obj))
+        return fields if self.appoints_site_moderators else (*fields, "is_site_moderator")
+
+    def save_model(self, request: HttpRequest, obj: User, form: Any, change: bool) -> None:
+        if not change:
+            super().save_model(request, obj, form, change)
+            return
+        # Only what the form changed is written: the services keep other columns (roles held,
+        # login bans, appointments), which may have moved since the row was read.
+        changed = self.changed_columns(form)
+        if changed:
+            obj.save(update_fields=changed)
+
+    def changed_columns(self, form: Any) -> list[str]:
+        columns = {field.name for field in User._meta.concrete_fields}
+        return [name for name in form.changed_data if name in columns]
 
     @admin.display(description=_("handle"), ordering="profile__handle")
     def profile_handle(self, user: User) -> str:

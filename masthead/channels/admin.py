@@ -1,16 +1,18 @@
-"""The admin for channels, sections and roles. Roles change only through
-``channels.services`` (``role_grant``, ``role_revoke``), which keep ``holds_channel_role`` true
-and tell the moderation log."""
+"""The admin for channels, sections and roles, and the members' admin with site moderators.
+Roles and site moderators change only through ``channels.services`` (``role_grant``,
+``role_revoke``, ``site_moderator_set``), which keep ``holds_channel_role`` true and tell the
+moderation log."""
 
 from typing import Any
 
 from django.contrib import admin
 from django.http import HttpRequest
 
+from masthead.accounts.admin import UserAdmin as AccountsUserAdmin
 from masthead.accounts.models import User
 
 from .models import Channel, ChannelRole, Section
-from .services import role_grant, role_revoke
+from .services import role_grant, role_revoke, site_moderator_set
 
 
 class SectionInline(admin.TabularInline):
@@ -53,6 +55,8 @@ class ChannelRoleAdmin(admin.ModelAdmin):
 
     def save_model(self, request: HttpRequest, obj: ChannelRole, form: Any, change: bool) -> None:
         actor: User = request.user  # type: ignore[assignment]
+        if change and not form.changed_data:
+            return  # saved as it was: no one was dismissed or appointed
         if change:
             before = ChannelRole.objects.select_related("channel", "user").get(pk=obj.pk)
             role_revoke(actor=actor, channel=before.channel, user=before.user, role=before.role)
@@ -65,3 +69,26 @@ class ChannelRoleAdmin(admin.ModelAdmin):
     def delete_queryset(self, request: HttpRequest, queryset: Any) -> None:
         for role in queryset.select_related("channel", "user"):
             self.delete_model(request, role)
+
+
+admin.site.unregister(User)
+
+
+@admin.register(User)
+class UserAdmin(AccountsUserAdmin):
+    """The members' admin, where site admins appoint site moderators: through
+    ``site_moderator_set``, which logs the appointment or dismissal."""
+
+    appoints_site_moderators = True
+
+    def save_model(self, request: HttpRequest, obj: User, form: Any, change: bool) -> None:
+        super().save_model(request, obj, form, change)
+        if change and "is_site_moderator" in form.changed_data:
+            site_moderator_set(
+                actor=request.user,  # type: ignore[arg-type]
+                user=obj,
+                value=form.cleaned_data["is_site_moderator"],
+            )
+
+    def changed_columns(self, form: Any) -> list[str]:
+        return [name for name in super().changed_columns(form) if name != "is_site_moderator"]
