@@ -54,9 +54,12 @@ _COLOUR_SPACE_OF_MODE = {"RGB": "RGB ", "RGBA": "RGB ", "L": "GRAY", "LA": "GRAY
 
 @dataclass(frozen=True)
 class ProcessedImage:
-    """An upload, re-encoded, and the caption and credit it carried (blank if none)."""
+    """An upload, re-encoded, its size in pixels, and the caption and credit it carried
+    (blank if none)."""
 
     file: ContentFile[bytes]
+    width: int
+    height: int
     caption: str = ""
     credit: str = ""
 
@@ -72,7 +75,7 @@ def process_upload(upload: IO[bytes], *, name: str = "image") -> ProcessedImage:
             _check_decoded_size(image)
             image.load()  # of a GIF or an animated WebP, the first frame only
             text = photo_text(image)
-            encoded, suffix = _reencode(image, data)
+            encoded, suffix, (width, height) = _reencode(image, data)
         except (
             UnidentifiedImageError,
             Image.DecompressionBombError,
@@ -85,7 +88,11 @@ def process_upload(upload: IO[bytes], *, name: str = "image") -> ProcessedImage:
                 _("This file is not an image we can read."), code="invalid"
             ) from error
     return ProcessedImage(
-        file=ContentFile(encoded, name=f"{name}.{suffix}"), caption=text.caption, credit=text.credit
+        file=ContentFile(encoded, name=f"{name}.{suffix}"),
+        width=width,
+        height=height,
+        caption=text.caption,
+        credit=text.credit,
     )
 
 
@@ -171,7 +178,7 @@ def _has_alpha(image: Image.Image) -> bool:
     return image.mode in _ALPHA_MODES or "transparency" in image.info
 
 
-def _reencode(image: Image.Image, data: bytes) -> tuple[bytes, str]:
+def _reencode(image: Image.Image, data: bytes) -> tuple[bytes, str, tuple[int, int]]:
     source_format = image.format
     icc = image.info.get("icc_profile") or b""
     working = _scalable(image)
@@ -191,17 +198,17 @@ def _reencode(image: Image.Image, data: bytes) -> tuple[bytes, str]:
             progressive=True,
             icc_profile=icc or None,
         )
-        return out.getvalue(), FORMAT_SUFFIXES["JPEG"]
+        return out.getvalue(), FORMAT_SUFFIXES["JPEG"], working.size
     if source_format == "WEBP":
         if working.mode not in {"RGB", "RGBA"}:
             working = working.convert("RGBA" if _has_alpha(working) else "RGB")
         working.save(
             out, "WEBP", quality=WEBP_QUALITY, lossless=_webp_is_lossless(data), icc_profile=icc
         )
-        return out.getvalue(), FORMAT_SUFFIXES["WEBP"]
+        return out.getvalue(), FORMAT_SUFFIXES["WEBP"], working.size
     # PNG, and a GIF's first frame: lossless, and in full colour once scaled.
     working.save(out, "PNG", optimize=True, icc_profile=icc or None)
-    return out.getvalue(), FORMAT_SUFFIXES["PNG"]
+    return out.getvalue(), FORMAT_SUFFIXES["PNG"], working.size
 
 
 def _scalable(image: Image.Image) -> Image.Image:

@@ -2,15 +2,24 @@ from typing import Any
 
 from django import forms
 from django.contrib import admin
-from django.core.files.uploadedfile import UploadedFile
+from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F
-from django.http import HttpRequest
-
-from masthead.core.images import process_upload
+from django.http import HttpRequest, HttpResponse
 
 from .models import Source, Story
-from .services import story_pages_changed
+from .services import (
+    LeadPhoto,
+    lead_photo,
+    lead_photo_discard,
+    story_image_set,
+    story_locked,
+    story_pages_changed,
+)
+
+# Where the photo of a POST, decoded and stored before the admin's transaction, waits for the
+# form the admin builds inside it.
+PHOTO_ATTRIBUTE = "masthead_lead_photo"
 
 
 def _formfield(field: Any, **kwargs: Any) -> Any:
@@ -21,28 +30,26 @@ def _formfield(field: Any, **kwargs: Any) -> Any:
 
 class StoryAdminForm(forms.ModelForm):
     """An admin's photo upload is re-encoded like the desk's: the uploader's bytes are never
-    what is stored, and the caption and credit it carries fill empty fields."""
+    what is stored. It reaches the form already decoded and stored (``photo``, set by
+    ``StoryAdmin.changeform_view`` before the admin's transaction opens) or refused
+    (``photo_error``); the form's own image field only says whether to clear the photo."""
+
+    photo: LeadPhoto | None = None
+    photo_error: ValidationError | None = None
 
     class Meta:
         model = Story
         fields = "__all__"  # noqa: DJ007 - the admin shows every editable field
         formfield_callback = _formfield
 
-    def clean_image(self) -> Any:
-        image = self.cleaned_data.get("image")
-        if not isinstance(image, UploadedFile):
-            return image  # unchanged, or cleared
-        processed = process_upload(image, name="lead")
-        self.photo_text = (processed.caption, processed.credit)
-        return processed.file
+    def clean_image(self) -> None:
+        self.remove_image = self.cleaned_data.get("image") is False  # "Clear" was ticked
+        return None  # the story's image is set by story_image_set, never by the form
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
-        caption, credit = getattr(self, "photo_text", ("", ""))
-        if not (data.get("image_caption") or "").strip():
-            data["image_caption"] = caption
-        if not (data.get("image_credit") or "").strip():
-            data["image_credit"] = credit
+        if self.photo_error is not None:
+            self.add_error(None, self.photo_error)  # on the image field
         return data
 
 
@@ -89,18 +96,59 @@ class StoryAdmin(admin.ModelAdmin):
             kwargs["assume_scheme"] = "https"
         return super().formfield_for_dbfield(db_field, request, **kwargs)
 
-    def save_model(self, request: HttpRequest, obj: Story, form: Any, change: bool) -> None:
+    def changeform_view(
+        self,
+        request: HttpRequest,
+        object_id: str | None = None,
+        form_url: str = "",
+        extra_context: dict[str, Any] | None = None,
+    ) -> HttpResponse:
+        """Decode, re-encode and store an uploaded photo before Django opens the transaction
+        the form is saved in (docs/decisions/0012-uploaded-images.md): on SQLite that holds
+        the whole database's write lock, and a decode may wait its turn for seconds."""
+        upload = request.FILES.get("image") if request.method == "POST" else None
+        prepared: LeadPhoto | ValidationError | None = None
+        if upload is not None:
+            del request.FILES["image"]  # for the form's field, which would verify it again
+            try:
+                prepared = lead_photo(upload)
+            except ValidationError as error:
+                prepared = error
+        setattr(request, PHOTO_ATTRIBUTE, prepared)
+        try:
+            return super().changeform_view(request, object_id, form_url, extra_context)
+        finally:
+            if isinstance(prepared, LeadPhoto):
+                lead_photo_discard(prepared)  # kept if the story took it
+
+    def get_form(
+        self, request: HttpRequest, obj: Any = None, change: bool = False, **kwargs: Any
+    ) -> Any:
+        form = super().get_form(request, obj, change, **kwargs)
+        prepared = getattr(request, PHOTO_ATTRIBUTE, None)
+        if prepared is None:
+            return form
+        given = "photo_error" if isinstance(prepared, ValidationError) else "photo"
+        return type(form.__name__, (form,), {given: prepared})
+
+    def save_model(
+        self, request: HttpRequest, obj: Story, form: StoryAdminForm, change: bool
+    ) -> None:
         if not change:
+            story_image_set(story=obj, photo=form.photo)
             super().save_model(request, obj, form, change)
             return
         # Only what the form changed is written: counts and status may have moved since the
         # form was loaded. Pages and caches key a story by its revision: bump it too.
-        old_path = Story.objects.get(pk=obj.pk).get_absolute_url()
+        current = story_locked(obj)
+        old_path = current.get_absolute_url()
+        obj.image.name = current.image.name  # the file replaced is the one named now
+        image_changed = story_image_set(story=obj, photo=form.photo, remove=form.remove_image)
         obj.revision = F("revision") + 1
         columns = {field.name for field in Story._meta.concrete_fields}
-        changed = [name for name in form.changed_data if name in columns]
-        if "image" in changed:  # with its size, and the caption and credit it may bring
-            changed += ["image_width", "image_height", "image_caption", "image_credit"]
+        changed = [name for name in form.changed_data if name in columns and name != "image"]
+        if image_changed:  # with its size, and the caption and credit it may bring
+            changed += ["image", "image_width", "image_height", "image_caption", "image_credit"]
         obj.save(update_fields=[*changed, "revision", "updated_at"])
         obj.refresh_from_db(fields=["revision"])
         story_pages_changed(obj, old_path=old_path)

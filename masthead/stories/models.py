@@ -30,8 +30,9 @@ def validate_time_zone(value: str) -> None:
         )
 
 
-def lead_image_path(story: Story, filename: str) -> str:
-    # Uploaded names are the uploader's; stored names are ours.
+def lead_image_path(story: Story | None, filename: str) -> str:
+    # Uploaded names are the uploader's; stored names are ours. ``story`` None: a photo is
+    # stored before its story's transaction opens (stories.services.lead_photo).
     suffix = PurePath(filename).suffix.lower()
     return f"stories/{timezone.now():%Y/%m}/{uuid.uuid4().hex}{suffix}"
 

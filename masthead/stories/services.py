@@ -5,18 +5,21 @@ and the review queue alike.
 Every function takes the acting user and checks that they curate the story's channel;
 ``actor=None`` is the operator (command line, demo loader, importers). Every write to an
 existing story re-reads it under a lock and checks it as it is now: withdrawal is final
-whichever way a request comes. A photo is decoded and re-encoded before the transaction opens.
+whichever way a request comes. A photo is decoded, re-encoded and stored before the
+transaction opens, and the file it replaces is deleted once the transaction has committed.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import IO, Any
 from urllib.parse import urlsplit
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.files.base import ContentFile
+from django.core.files.storage import Storage
 from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
@@ -31,7 +34,7 @@ from masthead.core.canonical import canonical_url
 from masthead.core.images import process_upload
 from masthead.core.sanitize import story_body_from_input
 
-from .models import SLUG_MAX_LENGTH, Source, Story
+from .models import SLUG_MAX_LENGTH, Source, Story, lead_image_path
 from .selectors import story_list_more_forget
 
 EDITABLE_FIELDS = (
@@ -115,11 +118,14 @@ def _apply(story: Story, fields: dict[str, Any]) -> None:
 
 @dataclass(frozen=True)
 class LeadPhoto:
-    """A photo checked and re-encoded, ready to store, with the caption and credit it carried
-    (blank if none). Decoding is slow: it is done before any transaction opens, so the
-    database's write lock is never held for it."""
+    """A photo checked, re-encoded and stored, ready for a story to name, with its size and
+    the caption and credit it carried (blank if none). Decoding is slow and storage may be
+    remote: both are done before any transaction opens, so the database's write lock is
+    never held for them."""
 
-    file: ContentFile
+    name: str  # in the stories' image storage
+    width: int
+    height: int
     caption: str = ""
     credit: str = ""
 
@@ -127,26 +133,81 @@ class LeadPhoto:
 Photo = IO[bytes] | LeadPhoto | None
 
 
+def _image_storage() -> Storage:
+    return Story._meta.get_field("image").storage
+
+
 def lead_photo(image: Photo) -> LeadPhoto | None:
-    """Check and re-encode an uploaded photo (a ValidationError on ``image`` says why not)."""
+    """Check, re-encode and store an uploaded photo (a ValidationError on ``image`` says why
+    not). Call it before the transaction that saves the story; if that fails, the photo is
+    no story's: ``lead_photo_discard`` it (``lead_photo_stored`` does both)."""
     if image is None or isinstance(image, LeadPhoto):
         return image
     try:
         processed = process_upload(image, name="lead")
     except ValidationError as error:
         raise ValidationError({"image": error.messages}) from error
-    return LeadPhoto(processed.file, caption=processed.caption, credit=processed.credit)
+    storage = _image_storage()
+    name = storage.save(
+        storage.generate_filename(lead_image_path(None, processed.file.name or "lead")),
+        processed.file,
+        max_length=Story._meta.get_field("image").max_length,
+    )
+    return LeadPhoto(
+        name,
+        width=processed.width,
+        height=processed.height,
+        caption=processed.caption,
+        credit=processed.credit,
+    )
 
 
-def _attach_image(story: Story, photo: LeadPhoto | None) -> None:
-    """Store the photo; the caption and credit it carried fill the story's where blank."""
-    if photo is None:
-        return
-    story.image.save(photo.file.name or "lead", photo.file, save=False)
-    if not story.image_caption.strip():
-        story.image_caption = photo.caption
-    if not story.image_credit.strip():
-        story.image_credit = photo.credit
+def lead_photo_discard(photo: LeadPhoto | None) -> None:
+    """Delete the stored file of a photo unless a story took it (a form refused, a save that
+    failed, a record found already imported). Call it after the transaction has ended."""
+    if photo is not None and not Story.objects.filter(image=photo.name).exists():
+        _image_storage().delete(photo.name)
+
+
+@contextmanager
+def lead_photo_stored(image: Photo) -> Iterator[LeadPhoto | None]:
+    """The photo decoded and stored (before the transaction the caller opens next, as in
+    ``with lead_photo_stored(image) as photo, transaction.atomic():``), and deleted again
+    if the block fails. A ``LeadPhoto`` passed in belongs to the caller, who discards it."""
+    photo = lead_photo(image)
+    try:
+        yield photo
+    except BaseException:
+        if photo is not None and photo is not image:
+            _image_storage().delete(photo.name)  # the block failed: no story took it
+        raise
+
+
+def story_image_set(*, story: Story, photo: LeadPhoto | None, remove: bool = False) -> bool:
+    """Name ``photo`` (or, ``remove``, no photo) as the story's, on the instance the caller
+    saves in its transaction (its image as the locked row has it); the caption and credit
+    the photo carried fill the story's where blank. The file it replaces is deleted once the
+    transaction commits (a rollback leaves the row naming it, so it stays). Returns whether
+    the image changed."""
+    replaced = story.image.name or ""
+    if photo is not None:
+        # The name, not the field, is assigned: Django would open the stored file to measure
+        # it, and the size is known.
+        story.image.name = photo.name
+        story.image_width, story.image_height = photo.width, photo.height
+        if not story.image_caption.strip():
+            story.image_caption = photo.caption
+        if not story.image_credit.strip():
+            story.image_credit = photo.credit
+    elif remove and replaced:
+        story.image.name = ""
+        story.image_width = story.image_height = None
+    else:
+        return False
+    if replaced and replaced != story.image.name:
+        storage = _image_storage()
+        transaction.on_commit(lambda: storage.delete(replaced), robust=True)
+    return True
 
 
 def story_locked(story: Story) -> Story:
@@ -177,8 +238,7 @@ def story_create(
 ) -> Story:
     """A new story, as a draft. Publish or schedule it with ``story_publish``."""
     check_can_curate(actor, channel)
-    photo = lead_photo(image)
-    with transaction.atomic():
+    with lead_photo_stored(image) as photo, transaction.atomic():
         story = Story(channel=channel, section=section, kind=kind, created_by=actor)
         if public_id is not None:
             story.public_id = public_id
@@ -186,7 +246,7 @@ def story_create(
         if kind == Story.Kind.CURATED and story.original_url:
             story.source = source_get_or_create(url=story.original_url, name=source_name)
         story.full_clean(exclude=["image"])
-        _attach_image(story, photo)
+        story_image_set(story=story, photo=photo)
         story.save()
         return story
 
@@ -202,8 +262,7 @@ def story_update(
 ) -> Story:
     """Edit a story. A changed headline changes the slug; old links redirect by public id."""
     check_can_curate(actor, story.channel)
-    photo = lead_photo(image)
-    with transaction.atomic():
+    with lead_photo_stored(image) as photo, transaction.atomic():
         story = story_locked(story)
         _refuse_withdrawn(story)
         old_path = story.get_absolute_url()
@@ -211,9 +270,7 @@ def story_update(
         if story.kind == Story.Kind.CURATED and story.original_url:
             story.source = source_get_or_create(url=story.original_url, name=source_name)
         story.full_clean(exclude=["image"])
-        if remove_image and story.image:
-            story.image.delete(save=False)
-        _attach_image(story, photo)
+        story_image_set(story=story, photo=photo, remove=remove_image)
         story.revision = F("revision") + 1
         story.save(
             update_fields=[
@@ -223,7 +280,7 @@ def story_update(
                 "image",
                 "image_width",
                 "image_height",
-                "image_caption",  # the photo's own may fill them (_attach_image)
+                "image_caption",  # the photo's own may fill them (story_image_set)
                 "image_credit",
                 "revision",
                 "updated_at",
@@ -319,8 +376,7 @@ def story_save(
         raise ValueError(f"unknown action {action!r}")
     if action == "schedule" and publish_at is None:
         raise ValidationError({"publish_at": _("Choose when to publish.")})
-    photo = lead_photo(image)
-    with transaction.atomic():
+    with lead_photo_stored(image) as photo, transaction.atomic():
         if story is None:
             story = story_create(
                 actor=actor,

@@ -65,7 +65,9 @@ def hostile_jpeg() -> bytes:
 def stored(data: bytes) -> tuple[bytes, Image.Image]:
     processed = process_upload(io.BytesIO(data), name="lead")
     content = processed.file.read()
-    return content, Image.open(io.BytesIO(content))
+    image = Image.open(io.BytesIO(content))
+    assert image.size == (processed.width, processed.height)  # what the story records
+    return content, image
 
 
 def colour_at(image: Image.Image, xy: tuple[int, int]) -> str:

@@ -21,7 +21,7 @@ from masthead.core.canonical import canonical_url
 from masthead.core.http import FetchError, fetch
 from masthead.core.timefmt import in_zone, zone_name_for
 from masthead.stories.models import Story
-from masthead.stories.services import check_can_curate, lead_photo, story_save
+from masthead.stories.services import check_can_curate, lead_photo_stored, story_save
 
 from ..models import Candidate
 from .items import enqueue_fetch, item_find_or_create
@@ -127,16 +127,16 @@ def candidate_accept(
     photo uploaded or copied from the original page (through the guarded client).
     ``action`` is "publish" (now), "schedule" (at ``publish_at``) or "draft".
 
-    The photo is fetched and decoded first, with no transaction open; then the candidate is
-    claimed (pending to accepted, a conditional UPDATE) and the story saved in one transaction,
-    so a form sent twice makes one story and the second answer names it.
+    The photo is fetched, decoded and stored first, with no transaction open (and deleted
+    again if no story takes it); then the candidate is claimed (pending to accepted, a
+    conditional UPDATE) and the story saved in one transaction, so a form sent twice makes
+    one story and the second answer names it.
     """
     check_can_curate(actor, candidate.channel)
     _refuse_accepted(candidate)
     if image is None and image_url:
         image = _download_image(image_url)
-    photo = lead_photo(image)
-    with transaction.atomic():
+    with lead_photo_stored(image) as photo, transaction.atomic():
         claimed = (
             Candidate.objects.filter(pk=candidate.pk)
             .exclude(status=Candidate.Status.ACCEPTED)
