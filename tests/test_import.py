@@ -11,6 +11,7 @@ from typing import Any
 
 import pytest
 from bs4 import BeautifulSoup
+from django.conf import settings as django_settings
 from django.core.management import call_command
 from django.db import connection
 from django.test import Client
@@ -129,6 +130,70 @@ def test_a_warc_archive_becomes_curated_stories(globallead: Any, tmp_path: Path)
     second = Story.objects.get(original_url="https://post.example/story-2")
     assert second.status == "draft" and "no publication time" in summary
     assert run_import(str(warc), "--channel", "globallead")[1].count("Already present: 2") == 1
+
+
+@pytest.mark.django_db
+def test_an_archived_page_is_extracted_and_its_photo_decoded_with_no_transaction_open(
+    globallead: Any, tmp_path: Path, monkeypatch: Any
+) -> None:
+    from masthead.ingest import importers
+    from masthead.stories.tests.test_photo_transactions import photo_work, transaction_open
+
+    work = photo_work(monkeypatch)
+    extract = importers.extract
+
+    def extracting(*args: Any, **kwargs: Any) -> Any:
+        work.append(("extract", transaction_open()))
+        return extract(*args, **kwargs)
+
+    monkeypatch.setattr(importers, "extract", extracting)
+    warc = tmp_path / "pages.warc.gz"
+    write_warc(
+        warc,
+        [
+            ("https://post.example/story-1", article(1), "text/html"),
+            ("https://post.example/img/1.jpg", jpeg(), "image/jpeg"),
+        ],
+    )
+    code, summary = run_import(str(warc), "--channel", "globallead")
+    assert code == 0, summary
+    assert work == [("extract", False), ("decode", False), ("store", False)]
+    assert Story.objects.get().image
+
+
+@pytest.mark.django_db
+def test_a_page_imported_by_another_run_while_this_one_prepared_it_is_imported_once(
+    globallead: Any, tmp_path: Path, monkeypatch: Any
+) -> None:
+    """The same archive imported twice at once: the second run does the page while the first
+    extracts it. The first then finds it done, and keeps no copy of its photo."""
+    from masthead.ingest import importers
+
+    warc = tmp_path / "pages.warc.gz"
+    write_warc(
+        warc,
+        [
+            ("https://post.example/story-1", article(1), "text/html"),
+            ("https://post.example/img/1.jpg", jpeg(), "image/jpeg"),
+        ],
+    )
+    extract = importers.extract
+    runs: list[tuple[int, str]] = []
+    calls: list[int] = []
+
+    def extracting(*args: Any, **kwargs: Any) -> Any:
+        calls.append(0)
+        if len(calls) == 1:
+            runs.append(run_import(str(warc), "--channel", "globallead"))
+        return extract(*args, **kwargs)
+
+    monkeypatch.setattr(importers, "extract", extracting)
+    code, summary = run_import(str(warc), "--channel", "globallead")
+    assert (code, runs[0][0]) == (0, 0)
+    assert "Created 1:" in runs[0][1] and "Already present: 1" in summary, summary
+    story = Story.objects.get()
+    media = Path(django_settings.MEDIA_ROOT)
+    assert [p.relative_to(media).as_posix() for p in media.rglob("*.jpg")] == [story.image.name]
 
 
 @pytest.mark.django_db

@@ -2,9 +2,10 @@
 lists of feeds, each turned into stories or subscriptions of one channel.
 
 Every file is read as a series of records with a stable key (a capture's content hash, an
-archived page's canonical URL, a feed's URL). A record is done in a transaction of its own and
-remembered (ImportRecord), so running an import again creates nothing twice and an interrupted
-import picks up where it stopped.
+archived page's canonical URL, a feed's URL). A record is prepared first, with no transaction
+open (an archived page's extraction, its photo decoded and stored), then written in a
+transaction of its own and remembered (ImportRecord), so running an import again creates
+nothing twice and an interrupted import picks up where it stopped.
 """
 
 from __future__ import annotations
@@ -31,7 +32,14 @@ from masthead.core.timefmt import zone_name_for
 from masthead.discussion.models import Comment
 from masthead.discussion.services import comment_create
 from masthead.stories.models import Story
-from masthead.stories.services import domain_of, story_create, story_publish
+from masthead.stories.services import (
+    LeadPhoto,
+    domain_of,
+    lead_photo,
+    lead_photo_discard,
+    story_create,
+    story_publish,
+)
 
 from .capture import Capture, CaptureError, body_html, looks_like_capture, parse_capture
 from .extract import extract
@@ -49,10 +57,20 @@ class ImportFailed(Exception):
 
 
 @dataclass
+class Prepared:
+    """A record ready to write: ``write`` runs inside the record's transaction."""
+
+    write: Callable[[], ImportRecord]
+    photo: LeadPhoto | None = None  # stored already; deleted again if no story takes it
+
+
+@dataclass
 class Record:
     key: str  # the record's identity within the channel
     label: str  # how the summary names it
-    run: Callable[[], ImportRecord]  # does the work inside a transaction
+    # The slow work (extracting, decoding a photo), outside any transaction: on SQLite one
+    # holds the whole database's write lock.
+    prepare: Callable[[], Prepared]
 
 
 def detect(path: Path) -> str:
@@ -131,17 +149,21 @@ def _capture_records(path: Path, *, channel: Channel, section: Section | None) -
     text = (gzip.decompress(raw) if raw[:2] == b"\x1f\x8b" else raw).decode("utf-8")
     key = "capture:" + hashlib.sha256(text.encode()).hexdigest()[:40]
 
-    def run() -> ImportRecord:
+    def prepare() -> Prepared:
         try:
             capture = parse_capture(text)
         except CaptureError as error:
             raise ImportFailed(str(error)) from error
-        story = _story_from_capture(
-            capture, channel=channel, section=_section(channel, section), key=key
-        )
-        return remember(channel, key, ImportRecord.Outcome.CREATED, story=story)
 
-    yield Record(key=key, label=path.name, run=run)
+        def write() -> ImportRecord:
+            story = _story_from_capture(
+                capture, channel=channel, section=_section(channel, section), key=key
+            )
+            return remember(channel, key, ImportRecord.Outcome.CREATED, story=story)
+
+        return Prepared(write)
+
+    yield Record(key=key, label=path.name, prepare=prepare)
 
 
 def _story_from_capture(capture: Capture, *, channel: Channel, section: Section, key: str) -> Story:
@@ -240,7 +262,7 @@ def _warc_records(path: Path, *, channel: Channel, section: Section | None) -> I
         yield Record(
             key=key[:200],
             label=uri,
-            run=_warc_page(uri, body, images, channel=channel, section=section, key=key[:200]),
+            prepare=_warc_page(uri, body, images, channel=channel, section=section, key=key[:200]),
         )
 
 
@@ -252,40 +274,59 @@ def _warc_page(
     channel: Channel,
     section: Section | None,
     key: str,
-) -> Callable[[], ImportRecord]:
-    def run() -> ImportRecord:
-        original = canonical_url(uri)
-        existing = Story.objects.filter(channel=channel, original_url=original).first()
-        if existing is not None:
-            return remember(channel, key, ImportRecord.Outcome.PRESENT, story=existing)
+) -> Callable[[], Prepared]:
+    def present() -> ImportRecord | None:
+        existing = Story.objects.filter(channel=channel, original_url=canonical_url(uri)).first()
+        if existing is None:
+            return None
+        return remember(channel, key, ImportRecord.Outcome.PRESENT, story=existing)
+
+    def prepare() -> Prepared:
+        if Story.objects.filter(channel=channel, original_url=canonical_url(uri)).exists():
+            return Prepared(already_present)  # nothing to extract
         fields = extract(body, url=uri)
         if not fields.headline:
             raise ImportFailed(_("No headline found on %(url)s.") % {"url": uri})
-        photo = images.get(fields.image)
-        story = story_create(
-            actor=None,
-            channel=channel,
-            section=_section(channel, section),
-            kind=Story.Kind.CURATED,
-            headline=fields.headline,
-            byline=fields.byline,
-            excerpt=fields.excerpt,
-            original_url=original,
-            original_published_at=fields.published,
-            time_zone=zone_name_for(fields.published) if fields.published else "UTC",
-            source_name=fields.publisher or domain_of(original),
-            image=io.BytesIO(photo) if photo else None,
-            image_caption=fields.image_caption if photo else "",
-            image_credit=fields.image_credit if photo else "",
-        )
-        detail = ""
-        if fields.published is not None:
-            story = story_publish(actor=None, story=story, at=fields.published)
-        else:
-            detail = _("kept as a draft: the page gives no publication time")
-        return remember(channel, key, ImportRecord.Outcome.CREATED, story=story, detail=detail)
+        data = images.get(fields.image)
+        photo = lead_photo(io.BytesIO(data)) if data else None
 
-    return run
+        def write() -> ImportRecord:
+            earlier = present()
+            if earlier is not None:
+                return earlier
+            original = canonical_url(uri)
+            story = story_create(
+                actor=None,
+                channel=channel,
+                section=_section(channel, section),
+                kind=Story.Kind.CURATED,
+                headline=fields.headline,
+                byline=fields.byline,
+                excerpt=fields.excerpt,
+                original_url=original,
+                original_published_at=fields.published,
+                time_zone=zone_name_for(fields.published) if fields.published else "UTC",
+                source_name=fields.publisher or domain_of(original),
+                image=photo,
+                image_caption=fields.image_caption if photo else "",
+                image_credit=fields.image_credit if photo else "",
+            )
+            detail = ""
+            if fields.published is not None:
+                story = story_publish(actor=None, story=story, at=fields.published)
+            else:
+                detail = _("kept as a draft: the page gives no publication time")
+            return remember(channel, key, ImportRecord.Outcome.CREATED, story=story, detail=detail)
+
+        return Prepared(write, photo=photo)
+
+    def already_present() -> ImportRecord:
+        found = present()
+        if found is None:  # deleted since it was seen: the next run imports it
+            raise ImportFailed(_("%(url)s was deleted while it was imported.") % {"url": uri})
+        return found
+
+    return prepare
 
 
 # --- OPML ----------------------------------------------------------------------------------------
@@ -303,7 +344,7 @@ def _opml_records(path: Path, *, channel: Channel) -> Iterator[Record]:
 def _opml_record(outline: OpmlOutline, *, channel: Channel) -> Record:
     key = ("feed:" + outline.xml_url)[:200]
 
-    def run() -> ImportRecord:
+    def write() -> ImportRecord:
         try:
             feed, created = feed_add(
                 actor=None,
@@ -317,19 +358,33 @@ def _opml_record(outline: OpmlOutline, *, channel: Channel) -> Record:
         outcome = ImportRecord.Outcome.CREATED if created else ImportRecord.Outcome.PRESENT
         return remember(channel, key, outcome, feed=feed)
 
-    return Record(key=key, label=outline.xml_url, run=run)
+    return Record(key=key, label=outline.xml_url, prepare=lambda: Prepared(write))
 
 
 def run_record(channel: Channel, record: Record) -> tuple[str, ImportRecord]:
-    """Do one record in its own transaction. Returns what happened ("created", "present",
-    "failed"; a record an earlier run did counts as present) and the remembered record."""
+    """Prepare one record, then write it in its own transaction. Returns what happened
+    ("created", "present", "failed"; a record an earlier run did counts as present) and the
+    remembered record.
+
+    The write locks the channel's row and asks again whether the record is done: the same
+    file imported twice at once, or a record prepared while another run wrote it, is
+    written once."""
     earlier = done(channel, record.key)
     if earlier is not None:
         return ImportRecord.Outcome.PRESENT, earlier
+    prepared: Prepared | None = None
     try:
+        prepared = record.prepare()
         with transaction.atomic():
-            result = record.run()
+            Channel.objects.select_for_update().filter(pk=channel.pk).first()
+            earlier = done(channel, record.key)
+            if earlier is not None:
+                return ImportRecord.Outcome.PRESENT, earlier
+            result = prepared.write()
     except (ImportFailed, ValidationError) as error:
         reason = "; ".join(error.messages) if isinstance(error, ValidationError) else str(error)
         result = remember(channel, record.key, ImportRecord.Outcome.FAILED, detail=reason)
+    finally:
+        if prepared is not None:
+            lead_photo_discard(prepared.photo)  # kept if its story was created
     return result.outcome, result
