@@ -4,10 +4,12 @@ the curated story; an article already curated; a page that cannot be read."""
 from __future__ import annotations
 
 import io
+from pathlib import Path
 from typing import Any
 
 import pytest
 from bs4 import BeautifulSoup
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.test import Client
 from django.urls import reverse
@@ -221,13 +223,20 @@ def test_a_candidate_accepted_twice_makes_one_story(
         "original_url": item.url,
         "action": "publish",
     }
-    story = services.candidate_accept(actor=curator, candidate=first, **fields)
+    story = services.candidate_accept(
+        actor=curator, candidate=first, image=io.BytesIO(photo()), **fields
+    )
     with pytest.raises(ValidationError, match="already a story") as refused:
-        services.candidate_accept(actor=curator, candidate=second, **fields)
+        services.candidate_accept(
+            actor=curator, candidate=second, image=io.BytesIO(photo()), **fields
+        )
     assert story.get_absolute_url() in str(refused.value)
     assert Story.objects.count() == 1
     candidate.refresh_from_db()
     assert candidate.status == Candidate.Status.ACCEPTED and candidate.story == story
+    # The second photo, stored before the second transaction, is not kept.
+    media = Path(settings.MEDIA_ROOT)
+    assert [p.relative_to(media).as_posix() for p in media.rglob("*.jpg")] == [story.image.name]
 
 
 def test_the_candidate_form_sent_again_leads_to_the_one_story(
