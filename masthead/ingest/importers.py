@@ -373,6 +373,7 @@ def run_record(channel: Channel, record: Record) -> tuple[str, ImportRecord]:
     if earlier is not None:
         return ImportRecord.Outcome.PRESENT, earlier
     prepared: Prepared | None = None
+    created = False
     try:
         prepared = record.prepare()
         with transaction.atomic():
@@ -381,10 +382,11 @@ def run_record(channel: Channel, record: Record) -> tuple[str, ImportRecord]:
             if earlier is not None:
                 return ImportRecord.Outcome.PRESENT, earlier
             result = prepared.write()
+        created = result.outcome == ImportRecord.Outcome.CREATED
     except (ImportFailed, ValidationError) as error:
         reason = "; ".join(error.messages) if isinstance(error, ValidationError) else str(error)
         result = remember(channel, record.key, ImportRecord.Outcome.FAILED, detail=reason)
     finally:
-        if prepared is not None:
-            lead_photo_discard(prepared.photo)  # kept if its story was created
+        if prepared is not None and not created:
+            lead_photo_discard(prepared.photo)  # the story it was for was not created
     return result.outcome, result

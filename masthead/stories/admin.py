@@ -118,8 +118,12 @@ class StoryAdmin(admin.ModelAdmin):
         try:
             return super().changeform_view(request, object_id, form_url, extra_context)
         finally:
-            if isinstance(prepared, LeadPhoto):
-                lead_photo_discard(prepared)  # kept if the story took it
+            # Refused with the form, or the save failed: no story names it.
+            if (
+                isinstance(prepared, LeadPhoto)
+                and not Story.objects.filter(image=prepared.name).exists()
+            ):
+                lead_photo_discard(prepared)
 
     def get_form(
         self, request: HttpRequest, obj: Any = None, change: bool = False, **kwargs: Any

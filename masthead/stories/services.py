@@ -163,9 +163,9 @@ def lead_photo(image: Photo) -> LeadPhoto | None:
 
 
 def lead_photo_discard(photo: LeadPhoto | None) -> None:
-    """Delete the stored file of a photo unless a story took it (a form refused, a save that
-    failed, a record found already imported). Call it after the transaction has ended."""
-    if photo is not None and not Story.objects.filter(image=photo.name).exists():
+    """Delete the stored file of a photo no story took (its form was refused, its save failed,
+    its record was imported already). Call it once the transaction has ended."""
+    if photo is not None:
         _image_storage().delete(photo.name)
 
 
@@ -178,8 +178,8 @@ def lead_photo_stored(image: Photo) -> Iterator[LeadPhoto | None]:
     try:
         yield photo
     except BaseException:
-        if photo is not None and photo is not image:
-            _image_storage().delete(photo.name)  # the block failed: no story took it
+        if photo is not image:
+            lead_photo_discard(photo)  # the block failed: no story took it
         raise
 
 
