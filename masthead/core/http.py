@@ -9,7 +9,9 @@ Every fetch is bounded and guarded:
   ``0x7f000001``, ``127.1``, ``::ffff:127.0.0.1``), because the check is on the address the
   socket actually connects to. A name that resolves to a public address for the check and a
   private one for the connection (DNS rebinding) cannot slip through: there is only one
-  resolution. ``MASTHEAD_FETCH_ALLOW_NETWORKS`` lets tests reach 127.0.0.1.
+  resolution. ``MASTHEAD_FETCH_ALLOW_NETWORKS`` lets tests reach 127.0.0.1;
+  ``MASTHEAD_FETCH_ALLOW_ENDPOINTS`` lets the demo reach its own made-up publishers, one
+  address and port, and nothing else on the machine.
 - **Redirects**: followed by hand, at most ``MAX_REDIRECTS``, each new URL checked again.
 - **Size**: at most ``max_bytes`` of *decompressed* body; the client decompresses itself, in
   bounded steps, so a gzip bomb is cut at the cap, not after it has filled memory.
@@ -123,18 +125,34 @@ _REFUSED_KINDS = (
 )
 
 
+Address = ipaddress.IPv4Address | ipaddress.IPv6Address
+
+
 @cache
 def _allowed_networks(spec: tuple[str, ...]) -> tuple[Network, ...]:
     return tuple(ipaddress.ip_network(network, strict=False) for network in spec)
 
 
-def refusal(address: str) -> str | None:
-    """Why Masthead will not connect to ``address``, or None if it may."""
+@cache
+def _allowed_endpoints(spec: tuple[str, ...]) -> frozenset[tuple[Address, int]]:
+    """``"127.0.0.1:8642"`` or ``"[::1]:8642"``: one address and one port each."""
+    endpoints = set()
+    for endpoint in spec:
+        host, _sep, port = endpoint.rpartition(":")
+        endpoints.add((ipaddress.ip_address(host.strip("[]")), int(port)))
+    return frozenset(endpoints)
+
+
+def refusal(address: str, port: int | None = None) -> str | None:
+    """Why Masthead will not connect to ``address`` (at ``port``), or None if it may."""
     ip = ipaddress.ip_address(address.split("%", 1)[0])
     if isinstance(ip, ipaddress.IPv6Address) and ip.ipv4_mapped is not None:
         ip = ip.ipv4_mapped  # ::ffff:127.0.0.1 is 127.0.0.1
     allowed = _allowed_networks(tuple(settings.MASTHEAD_FETCH_ALLOW_NETWORKS))
     if any(ip in network for network in allowed):
+        return None
+    endpoints = _allowed_endpoints(tuple(settings.MASTHEAD_FETCH_ALLOW_ENDPOINTS))
+    if port is not None and (ip, port) in endpoints:
         return None
     for attribute, kind in _REFUSED_KINDS:
         if getattr(ip, attribute):
@@ -165,7 +183,7 @@ class _GuardedBackend(httpcore.NetworkBackend):
         reasons = []
         for _family, _type, _proto, _name, sockaddr in infos:
             address = str(sockaddr[0])
-            reason = refusal(address)
+            reason = refusal(address, port)
             if reason is not None:
                 reasons.append(reason)
                 continue

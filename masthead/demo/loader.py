@@ -1,8 +1,9 @@
 """Loads the demo content (content/*.json) through the same services members and curators use.
 
 Idempotent: members are found by e-mail, channels by slug, stories by a public id derived from
-their key, so loading again creates nothing twice. Story times are relative to today, so the
-demo always looks current.
+their key, so loading again creates nothing twice; the discussions' activity (activity.py) comes
+with the members it brings, the feeds and review queues (web.py) with the feed subscriptions.
+Story times are relative to today, so the demo always looks current.
 """
 
 from __future__ import annotations
@@ -22,7 +23,6 @@ from masthead.accounts.models import User
 from masthead.accounts.services import member_create
 from masthead.channels.models import Channel
 from masthead.channels.services import channel_create, section_create
-from masthead.core.timefmt import zone
 from masthead.discussion.models import Comment
 from masthead.discussion.services import comment_create
 from masthead.notifications.models import Notification
@@ -30,6 +30,8 @@ from masthead.notifications.services import notify_for_comment
 from masthead.stories.models import Story
 from masthead.stories.services import story_create, story_publish
 
+from . import activity, web
+from .clock import moment_of
 from .images import paint
 
 CONTENT_DIR = Path(__file__).with_name("content")
@@ -47,11 +49,28 @@ class Report:
     channels: int = 0
     stories: int = 0
     comments: int = 0
+    reactions: int = 0
+    reports: int = 0
+    moderation: int = 0  # appointments, rules, word lists, decisions on comments, bans
+    feeds: int = 0
+    candidates: int = 0
     accounts: list[tuple[str, str]] = field(default_factory=list)
 
     @property
     def created_anything(self) -> bool:
-        return bool(self.members or self.channels or self.stories or self.comments)
+        return any(
+            (
+                self.members,
+                self.channels,
+                self.stories,
+                self.comments,
+                self.reactions,
+                self.reports,
+                self.moderation,
+                self.feeds,
+                self.candidates,
+            )
+        )
 
 
 def email_for(handle: str) -> str:
@@ -80,18 +99,6 @@ def _member(handle: str, display_name: str, report: Report, *, staff: bool = Fal
         user.is_staff = user.is_superuser = True
         user.save(update_fields=["is_staff", "is_superuser"])
     return user
-
-
-def _published_at(entry: dict[str, Any], now: dt.datetime) -> dt.datetime:
-    hour, minute = (int(part) for part in entry["time"].split(":"))
-    local_now = now.astimezone(zone(entry["time_zone"]))
-    day = local_now.date() - dt.timedelta(days=int(entry["days_ago"]))
-    moment = dt.datetime(
-        day.year, day.month, day.day, hour, minute, tzinfo=zone(entry["time_zone"])
-    )
-    while moment > now - dt.timedelta(minutes=30):  # a story "from today" later than now
-        moment -= dt.timedelta(days=1)
-    return moment
 
 
 def _story(
@@ -126,7 +133,7 @@ def _story(
         image_credit=image["credit"] if image else "",
         image_alt=image["alt"] if image else "",
     )
-    published = _published_at(entry, now)
+    published = moment_of(entry, now)
     story = story_publish(actor=None, story=story, at=published)
     report.stories += 1
 
@@ -155,14 +162,23 @@ def _story(
 
 
 @transaction.atomic
-def load() -> Report:
+def load(*, sources_url: str = "") -> Report:
+    """Load what is not loaded yet. ``sources_url`` is where the demo's made-up publishers are
+    served (sources.py), while `masthead demo` runs: the channels subscribe to their feeds and
+    a few of their articles wait in review queues. Without it, none of that is seeded."""
     site, stories = read_content()
+    seen = activity.read_activity()
     report = Report()
     now = timezone.now()
     _member(ADMIN["handle"], ADMIN["display_name"], report, staff=True)
     report.accounts.append((email_for(ADMIN["handle"]), "site admin (also /admin/)"))
     members = {
         m["handle"]: _member(m["handle"], m["display_name"], report) for m in site["members"]
+    }
+    # The activity's members come with it: when the first of them exists, it happened.
+    happened = User.objects.filter(email=email_for(seen["members"][0]["handle"])).exists()
+    members |= {
+        m["handle"]: _member(m["handle"], m["display_name"], report) for m in seen["members"]
     }
     channels: dict[str, Channel] = {}
     for spec in site["channels"]:
@@ -186,8 +202,36 @@ def load() -> Report:
             report.channels += 1
         channels[spec["slug"]] = channel
         report.accounts.append((email_for(spec["owner"]), f"owner and curator of {spec['name']}"))
-    for handle in list(members)[len(site["channels"]) :][:3]:
+    names = {channel.slug: channel.name for channel in channels.values()}
+    for spec in seen["moderators"]:
+        report.accounts.append((email_for(spec["handle"]), f"moderator of {names[spec['channel']]}"))
+    for handle in [m["handle"] for m in site["members"]][len(site["channels"]) :][:3]:
         report.accounts.append((email_for(handle), "member"))
+    for spec in seen["bans"]:
+        report.accounts.append(
+            (email_for(spec["member"]), f"member banned from writing in {names[spec['channel']]}")
+        )
     for entry in stories:
         _story(entry, channels, members, now, report)
+    if not happened:
+        by_key = _stories_by_key([entry["key"] for entry in stories])
+        counts = activity.seed(
+            seen, members=members, channels=channels, stories=by_key, now=now
+        )
+        report.comments += counts["comments"]
+        report.reactions += counts["reactions"]
+        report.reports += counts["reports"]
+        report.moderation += counts["moderation"]
+    if sources_url:
+        owners = {spec["slug"]: members[spec["owner"]] for spec in site["channels"]}
+        feeds, candidates = web.seed(
+            base=sources_url, channels=channels, owners=owners, members=members
+        )
+        report.feeds += feeds
+        report.candidates += candidates
     return report
+
+
+def _stories_by_key(keys: list[str]) -> dict[str, Story]:
+    ids = {uuid.uuid5(STORY_ID_NAMESPACE, key): key for key in keys}
+    return {ids[story.public_id]: story for story in Story.objects.filter(public_id__in=ids)}

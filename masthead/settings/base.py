@@ -245,6 +245,10 @@ MASTHEAD_TRUSTED_PROXY_COUNT = env_int("MASTHEAD_TRUSTED_PROXY_COUNT", 0)
 # Outbound fetches (core/http.py). Networks that may be reached although not public: none,
 # but for tests (127.0.0.0/8); a site's own intranet would be listed here deliberately.
 MASTHEAD_FETCH_ALLOW_NETWORKS = env_list("MASTHEAD_FETCH_ALLOW_NETWORKS")
+# Single "address:port" endpoints that may be reached although not public: only the demo's
+# made-up publishers, while `masthead demo` serves them (settings/local.py). Not read from the
+# environment here: production has none.
+MASTHEAD_FETCH_ALLOW_ENDPOINTS: list[str] = []
 MASTHEAD_FETCH_PER_HOST = env_int("MASTHEAD_FETCH_PER_HOST", 2)  # requests at once per host
 MASTHEAD_FETCH_HOST_DELAY = float(env_str("MASTHEAD_FETCH_HOST_DELAY", "1.0"))  # seconds
 # A fetch inside a database transaction is a bug (core/http.py): logged here, an error in tests.

@@ -7,53 +7,106 @@ import sys
 from typing import Any
 
 from django.core.management import call_command
-from django.core.management.base import BaseCommand, CommandParser
+from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from masthead.demo import loader
+from masthead.demo import loader, sources
 
 from .loaddemo import print_accounts
+
+ANY_ADDRESS = {"", "0.0.0.0", "::"}  # noqa: S104 - names of a bind, not a bind
 
 
 class Command(BaseCommand):
     help = (
         "Migrate the database, load the demo content and serve the site "
-        "(http://127.0.0.1:8000 by default; PORT to change)."
+        "(http://127.0.0.1:8000 by default; PORT to change), with made-up publishers to "
+        f"curate from on port {sources.DEFAULT_PORT} (MASTHEAD_DEMO_SOURCES_PORT to change)."
     )
 
     def add_arguments(self, parser: CommandParser) -> None:
         parser.add_argument("--port", type=int, default=int(os.environ.get("PORT", "8000")))
         parser.add_argument("--host", default="127.0.0.1")
+        parser.add_argument(
+            "--sources-port",
+            type=int,
+            default=int(os.environ.get("MASTHEAD_DEMO_SOURCES_PORT", sources.DEFAULT_PORT)),
+            help="where the demo's made-up publishers are served, on 127.0.0.1",
+        )
         parser.add_argument("--no-serve", action="store_true", help="set up, then exit")
 
     def handle(self, *args: Any, **options: Any) -> None:
+        port, sources_port = options["port"], options["sources_port"]
+        if sources_port == port:
+            raise CommandError(f"The site and the demo's publishers cannot share port {port}.")
+        publishers = None
+        if not options["no_serve"]:
+            try:
+                publishers = sources.SourcesServer(sources_port)
+            except OSError as error:
+                raise CommandError(
+                    f"The demo's publishers cannot be served on port {sources_port} ({error}). "
+                    "Choose another with --sources-port or MASTHEAD_DEMO_SOURCES_PORT."
+                ) from error
         self.stdout.write("Migrating the database...")
         call_command("migrate", interactive=False, verbosity=0)
         self.stdout.write("Loading demo content...")
-        report = loader.load()
-        self.stdout.write(
-            f"  created {report.channels} channels, {report.members} members, "
-            f"{report.stories} stories, {report.comments} comments"
-            if report.created_anything
-            else "  already loaded"
-        )
+        report = loader.load(sources_url=sources.base_url(sources_port))
+        self.stdout.write(summary(report) if report.created_anything else "  already loaded")
         print_accounts(self.stdout, report)
-        if options["no_serve"]:
+        host = "127.0.0.1" if options["host"] in ANY_ADDRESS else options["host"]
+        site = f"http://{host}:{port}"
+        self.stdout.write(try_line(site, sources.base_url(sources_port)) + "\n")
+        if publishers is None:
             return
         self.stdout.write(
-            f"Masthead is at http://{options['host']}:{options['port']}/ (Ctrl-C to stop)\n"
+            f"Masthead is at {site}/ (Ctrl-C to stop)\n"
             "Background work (notifications, fetching pages, feeds) runs beside it; its e-mails "
             "are printed here.\n"
         )
         self.stdout.flush()
-        serve_with_worker(options["host"], options["port"])
+        env = {
+            **os.environ,
+            "PORT": str(port),
+            sources.ENDPOINT_VARIABLE: publishers.endpoint,
+            "MASTHEAD_SITE_URL": os.environ.get("MASTHEAD_SITE_URL", site),
+        }
+        publishers.start()
+        try:
+            serve_with_worker(options["host"], port, env)
+        finally:
+            publishers.stop()
 
 
-def serve_with_worker(host: str, port: int) -> None:
+def summary(report: loader.Report) -> str:
+    return (
+        f"  created {report.channels} channels, {report.members} members, "
+        f"{report.stories} stories, {report.comments} comments, {report.reactions} reactions, "
+        f"{report.reports} reports, {report.moderation} moderation actions, "
+        f"{report.feeds} feed subscriptions, {report.candidates} candidates"
+    )
+
+
+def try_line(site: str, sources_url: str) -> str:
+    """Where to try curating from the web, printed with the demo accounts."""
+    found = sources.catalogue()
+    spec = found.try_it
+    article = found.articles[spec["article"]]
+    return (
+        f"Curate from the web: log in as {loader.email_for(spec['as'])}, open "
+        f"{site}/{spec['channel']}/-/queue/ and paste {sources_url}{article.path} into "
+        f"“Curate an article from the web” (more articles and feeds: {sources_url}/)"
+    )
+
+
+def serve_with_worker(host: str, port: int, env: dict[str, str]) -> None:
     """`masthead serve` and one `masthead worker`, stopped together: the demo's replies reach
-    inboxes and its submitted URLs are fetched, as on a real installation."""
+    inboxes and its submitted URLs and feeds are fetched, as on a real installation. ``env``
+    tells them the site's address and where the demo's publishers are."""
     masthead = [sys.executable, "-m", "masthead.cli"]
-    worker = subprocess.Popen([*masthead, "worker"])  # noqa: S603 - our own CLI
-    server = subprocess.Popen([*masthead, "serve", "--host", host, "--port", str(port)])  # noqa: S603
+    worker = subprocess.Popen([*masthead, "worker"], env=env)  # noqa: S603 - our own CLI
+    server = subprocess.Popen(  # noqa: S603 - our own CLI
+        [*masthead, "serve", "--host", host, "--port", str(port)], env=env
+    )
 
     def stop(*_args: Any) -> None:
         raise SystemExit(0)

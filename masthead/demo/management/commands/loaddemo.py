@@ -8,14 +8,16 @@ from masthead.demo import loader
 
 
 class Command(BaseCommand):
-    help = "Load the demo channels, members, stories and comments (idempotent)."
+    help = "Load the demo channels, members, stories, comments and moderation (idempotent)."
 
     def handle(self, *args: Any, **options: Any) -> None:
         report = loader.load()
         if report.created_anything:
             self.stdout.write(
                 f"Demo content: {report.channels} channels, {report.members} members, "
-                f"{report.stories} stories, {report.comments} comments created."
+                f"{report.stories} stories, {report.comments} comments, {report.reactions} "
+                f"reactions, {report.reports} reports, {report.moderation} moderation actions "
+                "created. `masthead demo` adds feeds and candidates from its own publishers."
             )
         else:
             self.stdout.write("Demo content is already loaded; nothing to create.")
@@ -27,6 +29,6 @@ def print_accounts(out: Any, report: loader.Report) -> None:
     for email, role in report.accounts:
         out.write(f"  {email:<28} {role}")
     out.write(
-        "  ... and every other member in masthead/demo/content/site.json, "
+        "  ... and every other member in masthead/demo/content/, "
         f"as <handle>@{loader.EMAIL_DOMAIN}\n"
     )
