@@ -8,9 +8,8 @@ from typing import Any
 import pytest
 from bs4 import BeautifulSoup
 from django.core import mail
-from django.test import Client
-
 from django.db.models import Model
+from django.test import Client
 from django_tasks_db.models import DBTaskResult
 
 from masthead.accounts.models import User

@@ -204,7 +204,9 @@ def load(*, sources_url: str = "") -> Report:
         report.accounts.append((email_for(spec["owner"]), f"owner and curator of {spec['name']}"))
     names = {channel.slug: channel.name for channel in channels.values()}
     for spec in seen["moderators"]:
-        report.accounts.append((email_for(spec["handle"]), f"moderator of {names[spec['channel']]}"))
+        report.accounts.append(
+            (email_for(spec["handle"]), f"moderator of {names[spec['channel']]}")
+        )
     for handle in [m["handle"] for m in site["members"]][len(site["channels"]) :][:3]:
         report.accounts.append((email_for(handle), "member"))
     for spec in seen["bans"]:
@@ -215,9 +217,7 @@ def load(*, sources_url: str = "") -> Report:
         _story(entry, channels, members, now, report)
     if not happened:
         by_key = _stories_by_key([entry["key"] for entry in stories])
-        counts = activity.seed(
-            seen, members=members, channels=channels, stories=by_key, now=now
-        )
+        counts = activity.seed(seen, members=members, channels=channels, stories=by_key, now=now)
         report.comments += counts["comments"]
         report.reactions += counts["reactions"]
         report.reports += counts["reports"]

@@ -86,7 +86,9 @@ class Article:
         return f"/images/{self.key}.jpg"
 
     def published(self, now: dt.datetime) -> dt.datetime:
-        return moment_of({"days_ago": self.days_ago, "time": self.time, "time_zone": self.time_zone}, now)
+        return moment_of(
+            {"days_ago": self.days_ago, "time": self.time, "time_zone": self.time_zone}, now
+        )
 
     @property
     def blocks(self) -> list[tuple[str, str]]:
@@ -116,9 +118,7 @@ class Catalogue:
 def catalogue() -> Catalogue:
     data = json.loads(CONTENT.read_text(encoding="utf-8"))
     return Catalogue(
-        publishers={
-            p["slug"]: Publisher(**{"also_carries": [], **p}) for p in data["publishers"]
-        },
+        publishers={p["slug"]: Publisher(**{"also_carries": [], **p}) for p in data["publishers"]},
         articles={a["key"]: Article(**a) for a in data["articles"]},
         waiting=data["waiting"],
         try_it=data["try"],
@@ -244,7 +244,7 @@ class _Handler(BaseHTTPRequestHandler):
         self.end_headers()
         self.wfile.write(reply.body)
 
-    def log_message(self, format: str, *args: Any) -> None:  # noqa: A002 - the base's name
+    def log_message(self, format: str, *args: Any) -> None:
         pass  # the demo's terminal is for its e-mails, not for a line per fetch
 
 
