@@ -19,6 +19,7 @@ from masthead.demo.sources import catalogue
 from masthead.discussion.models import Comment, CommentReport, Reaction
 from masthead.discussion.selectors import queue_counts
 from masthead.ingest.models import Candidate, Feed, FeedEntry, Item
+from masthead.ingest.services import candidates_dismiss, feed_remove
 from masthead.moderation.models import Ban, ChannelRules, LogEntry, WordRule
 from masthead.notifications.models import Notification
 from masthead.stories.models import Story
@@ -135,6 +136,15 @@ def test_the_demo_curates_from_its_own_publishers(capsys: Any) -> None:
     waiting = Candidate.objects.filter(status="pending", submitted_by__isnull=False)
     assert waiting.count() == len(found.waiting) >= 2
     assert all(c.item.fetch_state == Item.Fetch.QUEUED for c in waiting)  # for the worker
+
+    removed = Feed.objects.get(channel__slug="fieldnotes")  # a curator unsubscribes
+    feed_remove(actor=User.objects.get(email=loader.email_for("ingrid_s")), feed=removed)
+    dismissed = waiting.first()
+    candidates_dismiss(actor=dismissed.submitted_by, channel=dismissed.channel, ids=[dismissed.pk])
+    loader.load(sources_url="http://127.0.0.1:8766")
+    assert not Feed.objects.filter(channel__slug="fieldnotes").exists()
+    dismissed.refresh_from_db()
+    assert dismissed.status == Candidate.Status.DISMISSED
 
     moved = "http://127.0.0.1:9753"  # the demo's publishers on another port: the feeds follow
     report = loader.load(sources_url=moved)

@@ -2,15 +2,16 @@
 to one publisher's feed, and a few articles wait in review queues, submitted by curators.
 
 Subscribing fetches nothing (the worker's first poll reads each feed), and submitting queues
-the article's fetch for the worker: loading needs no network. Seeded with the subscriptions,
-once for an address of the publishers; a demo moved to another port follows it.
+the article's fetch for the worker: loading needs no network. Seeded once for an address of
+the publishers, known by the items it leaves (no page deletes an item): a feed or a candidate
+the curators removed stays removed. A demo moved to another port follows it.
 """
 
 from __future__ import annotations
 
 from masthead.accounts.models import User
 from masthead.channels.models import Channel
-from masthead.ingest.models import Feed
+from masthead.ingest.models import Feed, Item
 from masthead.ingest.services import candidate_submit, feed_add, feed_remove, feed_update
 
 from .sources import HOST, catalogue
@@ -24,6 +25,8 @@ def seed(
     members: dict[str, User],
 ) -> tuple[int, int]:
     """Subscribe the channels to the publishers served at ``base``; (feeds, candidates) made."""
+    if Item.objects.filter(url__startswith=base + "/").exists():
+        return 0, 0
     found = catalogue()
     feeds = 0
     for publisher in found.publishers.values():
@@ -35,9 +38,7 @@ def seed(
             title=publisher.name,
             site_url=base + publisher.path,
         )
-        if not created:
-            continue
-        feeds += 1
+        feeds += int(created)
         if publisher.fetch_articles:
             feed_update(actor=owner, feed=feed, fetch_articles=True)
         # The same publisher at the port of an earlier run: nothing answers there now.
@@ -47,14 +48,10 @@ def seed(
             url__endswith=publisher.feed_path,
         ).exclude(pk=feed.pk):
             feed_remove(actor=owner, feed=stale)
-    candidates = 0
-    if feeds:
-        for spec in found.waiting:
-            article = found.articles[spec["article"]]
-            candidate_submit(
-                actor=members[spec["by"]],
-                channel=channels[spec["channel"]],
-                url=base + article.path,
-            )
-            candidates += 1
-    return feeds, candidates
+    for spec in found.waiting:
+        candidate_submit(
+            actor=members[spec["by"]],
+            channel=channels[spec["channel"]],
+            url=base + found.articles[spec["article"]].path,
+        )
+    return feeds, len(found.waiting)
