@@ -130,8 +130,13 @@ ACCOUNT_CONFIRM_EMAIL_ON_GET = False
 ACCOUNT_LOGIN_ON_EMAIL_CONFIRMATION = True
 ACCOUNT_SIGNUP_FORM_CLASS = "masthead.accounts.forms.SignupProfileForm"
 ACCOUNT_ADAPTER = "masthead.accounts.adapter.AccountAdapter"
+ACCOUNT_FORMS = {
+    "login": "masthead.accounts.allauth_forms.LoginForm",
+    "reset_password_from_key": "masthead.accounts.allauth_forms.ResetPasswordKeyForm",
+    "change_password": "masthead.accounts.allauth_forms.ChangePasswordForm",
+}
 ACCOUNT_UNIQUE_EMAIL = True
-ACCOUNT_EMAIL_SUBJECT_PREFIX = "[Masthead] "
+ACCOUNT_USER_DISPLAY = "masthead.accounts.adapter.user_display"  # @handle, as the site says
 ACCOUNT_SESSION_REMEMBER = None
 # Log-in limits, "N/S": N in S seconds (docs/operations.md). Failed log-ins are counted per
 # account, from every address together: that is what stops a password being guessed. All

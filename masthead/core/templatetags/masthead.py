@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 from django import template
+from django.conf import settings
 from django.template.loader import get_template
 from django.utils.safestring import SafeString
 
@@ -18,3 +19,8 @@ def jinja(context: Any, name: str) -> SafeString:
     request = context.get("request")
     rendered = get_template(name, using="jinja2").render({}, request=request)
     return SafeString(rendered)
+
+
+@register.simple_tag
+def site_name() -> str:
+    return str(settings.MASTHEAD_SITE_NAME)
