@@ -7,11 +7,15 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from allauth.account.models import EmailAddress, EmailConfirmationHMAC
 from django.test import Client, RequestFactory
 from django.urls import reverse
 
+from masthead.accounts.models import User
 from masthead.core.views import server_error
-from masthead.discussion.services import comment_create, comment_report
+from masthead.discussion.services import comment_create, comment_remove, comment_report
+from masthead.ingest.services.candidates import candidate_submit
+from masthead.ingest.services.subscriptions import feed_add
 from masthead.notifications import mail
 from masthead.notifications import services as notifications
 
@@ -28,11 +32,18 @@ def test_pages_have_no_html_errors(
     )
     second, _ = comment_create(actor=other_member, story=story, body="A reply", parent=first)
     comment_create(actor=member, story=story, body="A reply to the reply", parent=second)
-    comment_create(actor=other_member, story=story, body="A second thread")
+    off_topic, _ = comment_create(actor=other_member, story=story, body="A second thread")
     comment_report(actor=member, comment=second, reason="other", note="Not <b>nice</b>")
     notifications.notify_for_comment(second.pk)
     unsubscribe = mail.unsubscribe_url(member.pk, "reply").removeprefix("http://127.0.0.1:8000")
     channel, section = story.channel, story.section
+    comment_remove(actor=curator, comment=off_topic, reason="Off topic, and rude to the author")
+    long = "https://ledger.example/2026/12/01/" + "a-long-slug-" * 12 + "end.html"
+    candidate_submit(actor=curator, channel=channel, url=long)
+    feed_add(actor=curator, channel=channel, url="https://ledger.example/feed.xml", title="Ledger")
+    newcomer = User.objects.create_user(email="newbie@example.test", password="a-long-phrase")
+    address = EmailAddress.objects.create(user=newcomer, email=newcomer.email, primary=True)
+    confirm_key = EmailConfirmationHMAC(address).key
 
     reader, as_member, as_curator = Client(), Client(), Client()
     as_member.force_login(member)
@@ -68,8 +79,24 @@ def test_pages_have_no_html_errors(
         ),
         "moderation-log": (reader, reverse("moderation:log", kwargs={"channel": channel.slug})),
         "remove": (as_curator, reverse("discussion:remove", kwargs={"pk": second.pk})),
+        "review-queue": (as_curator, reverse("ingest:queue", kwargs={"channel": channel.slug})),
+        "feeds": (as_curator, reverse("ingest:feeds", kwargs={"channel": channel.slug})),
+        "site-log": (reader, reverse("moderation:site_log")),
         "signup": (reader, reverse("account_signup")),
         "login": (reader, reverse("account_login")),
+        "logout": (as_member, reverse("account_logout")),
+        "verification-sent": (reader, reverse("account_email_verification_sent")),
+        "confirm-email": (reader, reverse("account_confirm_email", args=[confirm_key])),
+        "confirm-email-expired": (reader, reverse("account_confirm_email", args=["nope"])),
+        "password-reset": (reader, reverse("account_reset_password")),
+        "password-reset-done": (reader, reverse("account_reset_password_done")),
+        "password-reset-bad-key": (
+            reader,
+            reverse("account_reset_password_from_key", kwargs={"uidb36": "1", "key": "nope"}),
+        ),
+        "password-changed": (reader, reverse("account_reset_password_from_key_done")),
+        "email-addresses": (as_member, reverse("account_email")),
+        "password-change": (as_member, reverse("account_change_password")),
         "not-found": (reader, "/@nobody_at_all"),
     }
     files = []
