@@ -9,7 +9,8 @@ from django.http import HttpRequest, HttpResponse, QueryDict
 from django.utils.cache import patch_vary_headers
 
 # No inline script or style anywhere: htmx is loaded from /static/ and configured with
-# includeIndicatorStyles off (templates/pages/base.html), so 'self' is all a page needs.
+# includeIndicatorStyles off (core/jinja2/_head.html; the indicator's style is in
+# masthead.css), so 'self' is all a page needs.
 CONTENT_SECURITY_POLICY = "; ".join(
     [
         "default-src 'self'",
