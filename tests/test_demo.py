@@ -179,3 +179,30 @@ def test_loaddemo_prints_the_accounts(capsys: Any) -> None:
     assert "password for all: masthead-demo" in out
     assert "siteadmin@masthead.test" in out and "nadia_p@masthead.test" in out
     assert "rosa_m@masthead.test" in out and "moderator of City Desk" in out
+
+
+def test_a_demo_database_from_before_its_activity_still_starts() -> None:
+    """A demo database made by an older release lacks the seeded activity; the newcomer has
+    moderated it meanwhile. Seeding what the services now refuse is skipped, not a crash."""
+    from django.utils import timezone
+
+    from masthead.demo import activity
+    from masthead.discussion.services import comment_remove
+
+    loader.load()
+    seen = activity.read_activity()
+    target = seen["reactions"][0]["comment"]
+    members = {u.profile.handle: u for u in User.objects.select_related("profile")}
+    stories = loader._stories_by_key([entry["key"] for entry in loader.read_content()[1]])
+    seeding = activity._Seeding(members=members, channels={}, stories=stories, now=timezone.now())
+    admin = User.objects.filter(is_staff=True).first()
+    comment_remove(actor=admin, comment=seeding.comment(target), reason="Off topic")
+    before = Reaction.objects.count()
+    counts = activity.seed(
+        {**{key: [] for key in seen}, "reactions": seen["reactions"][:1]},
+        members=members,
+        channels={c.slug: c for c in Channel.objects.all()},
+        stories=stories,
+        now=timezone.now(),
+    )
+    assert counts["reactions"] == 0 and Reaction.objects.count() == before

@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from django.core.cache import cache
 from django.db import transaction
 from django.utils import timezone
 
@@ -23,6 +24,7 @@ from masthead.accounts.models import User
 from masthead.accounts.services import member_create
 from masthead.channels.models import Channel
 from masthead.channels.services import channel_create, section_create
+from masthead.core import localcache
 from masthead.discussion.models import Comment
 from masthead.discussion.services import comment_create
 from masthead.notifications.models import Notification
@@ -166,6 +168,11 @@ def load(*, sources_url: str = "") -> Report:
     """Load what is not loaded yet. ``sources_url`` is where the demo's made-up publishers are
     served (sources.py), while `masthead demo` runs: the channels subscribe to their feeds and
     a few of their articles wait in review queues. Without it, none of that is seeded."""
+    if not User.objects.exists():
+        # A database made anew: what the cache remembers of an earlier one (bans, rules,
+        # pages, keyed by ids the new rows take again) is about other rows.
+        cache.clear()
+        localcache.clear_all()
     site, stories = read_content()
     seen = activity.read_activity()
     report = Report()
