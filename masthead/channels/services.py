@@ -116,11 +116,13 @@ def site_moderator_set(*, actor: User | None, user: User, value: bool) -> None:
 
 def role_flag_sync(*, user: User) -> None:
     """Set ``User.holds_channel_role`` from the roles the member holds now. Every write to
-    roles ends here, the admin's included (channels/admin.py)."""
+    roles ends here, the admin's included (channels/admin.py). The row decides, not the
+    caller's instance of the member, which another write may have outdated."""
     holds = ChannelRole.objects.filter(user=user).exists()
-    if user.holds_channel_role != holds:
-        user.holds_channel_role = holds
-        User.objects.filter(pk=user.pk).update(holds_channel_role=holds)
+    User.objects.filter(pk=user.pk).exclude(holds_channel_role=holds).update(
+        holds_channel_role=holds
+    )
+    user.holds_channel_role = holds
 
 
 def follow_set(*, actor: User, channel: Channel, following: bool) -> bool:

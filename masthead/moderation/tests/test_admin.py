@@ -11,6 +11,7 @@ from django.test import Client
 from masthead.accounts.tests.factories import MemberFactory
 from masthead.channels import services as channels
 from masthead.channels.models import ChannelRole
+from masthead.channels.selectors import can_moderate
 from masthead.core.tests.adminforms import admin_form_data
 from masthead.moderation.models import LogEntry
 
@@ -78,3 +79,5 @@ def test_a_role_saved_unchanged_in_the_admin_dismisses_and_appoints_no_one(
     assert list(ChannelRole.objects.filter(user=member).values_list("role", flat=True)) == [
         MODERATOR
     ]
+    member.refresh_from_db()  # and the member moderates now, as the role says
+    assert member.holds_channel_role and can_moderate(member, channel.pk)

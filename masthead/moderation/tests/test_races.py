@@ -214,3 +214,23 @@ def test_site_wide_decisions_have_a_public_log_of_their_own(client: Client, memb
     assert "the site&#39;s staff" in page or "the site's staff" in page
     assert "appointed a moderator" in page and "banned" in page and "@offender" in page
     assert "@" + member.profile.handle not in page
+
+
+def test_a_grant_and_a_revoke_from_stale_instances_leave_the_member_able(
+    channel: Any, owner: Any, member: Any
+) -> None:
+    """The member's "holds a role" flag (which every permission question reads first) comes
+    from the roles held, whatever instance of the member each write was given."""
+    from masthead.channels.selectors import can_curate, can_moderate
+
+    channels.role_grant(actor=owner, channel=channel, user=member, role=ChannelRole.Role.CURATOR)
+    for_revoke, for_grant = (type(member).objects.get(pk=member.pk) for _ in range(2))
+    channels.role_revoke(
+        actor=owner, channel=channel, user=for_revoke, role=ChannelRole.Role.CURATOR
+    )
+    channels.role_grant(
+        actor=owner, channel=channel, user=for_grant, role=ChannelRole.Role.MODERATOR
+    )
+    fresh = type(member).objects.get(pk=member.pk)
+    assert fresh.holds_channel_role
+    assert can_moderate(fresh, channel.pk) and not can_curate(fresh, channel.pk)
