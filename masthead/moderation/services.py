@@ -161,10 +161,11 @@ def _forget(key: str) -> None:
     transaction.on_commit(lambda: cache.delete(key))
 
 
-def bans_in_force(user: User, channel_id: int | None) -> list[Ban]:
+def bans_in_force(user: User, channel_id: int | None, *, fresh: bool = False) -> list[Ban]:
     """The member's bans in force here (site-wide ones included), newest first. Every write
-    asks, so the member's bans are kept in the cache (an empty list for almost everyone)."""
-    bans: list[Ban] | None = cache.get(_bans_key(user.pk))
+    asks, so the member's bans are kept in the cache (an empty list for almost everyone);
+    ``fresh`` reads the rows instead, for the check a write makes again under its lock."""
+    bans: list[Ban] | None = None if fresh else cache.get(_bans_key(user.pk))
     if bans is None:
         bans = list(Ban.objects.in_force().filter(user=user).order_by("-created_at"))
         cache.set(_bans_key(user.pk), bans, RULES_CACHE_SECONDS)
@@ -193,10 +194,10 @@ def word_rules_for(channel_id: int) -> list[tuple[str, str]]:
     return [*site, *own]
 
 
-def check_can_write(user: User, channel_id: int | None) -> list[Ban]:
+def check_can_write(user: User, channel_id: int | None, *, fresh: bool = False) -> list[Ban]:
     """Refuse a member under a read-only or full ban here; return the bans in force (a shadow
-    ban lets them write)."""
-    bans = bans_in_force(user, channel_id)
+    ban lets them write). ``fresh``: from the rows, not the cache (see bans_in_force)."""
+    bans = bans_in_force(user, channel_id, fresh=fresh)
     for ban in bans:
         if ban.kind != Ban.Kind.SHADOW:
             until = (

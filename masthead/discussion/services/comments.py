@@ -211,6 +211,7 @@ def _comment_insert(
             return earlier, False
     # The story as it is now, under its lock: withdrawn or closed since the view read it.
     check_can_comment(actor, Story.objects.get(pk=story.pk))
+    moderation.check_can_write(actor, story.channel_id, fresh=True)  # a ban given meanwhile
     if parent is None:
         thread, position = thread_count, 1
     else:
@@ -283,7 +284,7 @@ def comment_edit(*, actor: User, comment: Comment, body: str) -> Comment:
     with transaction.atomic():
         comment = comment_locked(comment)
         check_can_edit(actor, comment)  # again, on the row as it is now
-        moderation.check_can_write(actor, channel_id)  # and a ban given meanwhile
+        moderation.check_can_write(actor, channel_id, fresh=True)  # and a ban given meanwhile
         was_counted = counted(comment)
         if comment.status == Comment.Status.VISIBLE and screening.status != comment.status:
             comment.status = screening.status

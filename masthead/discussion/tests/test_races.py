@@ -249,6 +249,43 @@ def test_a_member_under_a_read_only_ban_no_longer_edits(
     assert comment.body_source == "Before the ban"
 
 
+def ban_during_screening(
+    monkeypatch: pytest.MonkeyPatch, member: Any, moderator: Any, story: Story
+) -> None:
+    """A moderator bans the member after the text was screened and before the write takes its
+    lock: the screening saw no ban, the write must."""
+    screen = moderation.screen
+
+    def screen_then_ban(**kwargs: Any) -> moderation.Screening:
+        screening = screen(**kwargs)
+        moderation.ban_create(
+            actor=moderator, user=member, channel=story.channel, kind="read_only", reason="Abuse"
+        )
+        return screening
+
+    monkeypatch.setattr(moderation, "screen", screen_then_ban)
+
+
+def test_a_ban_given_while_a_comment_is_screened_refuses_it(
+    story: Story, member: Any, moderators: tuple[Any, Any], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    ban_during_screening(monkeypatch, member, moderators[0], story)
+    with pytest.raises(PermissionDenied, match="Abuse"):
+        post(member, story, "Written before the ban")
+    assert not Comment.objects.filter(author=member).exists() and count_of(story) == 0
+
+
+def test_a_ban_given_while_an_edit_is_screened_refuses_it(
+    story: Story, member: Any, moderators: tuple[Any, Any], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    comment = post(member, story, "Before the ban")
+    ban_during_screening(monkeypatch, member, moderators[0], story)
+    with pytest.raises(PermissionDenied, match="Abuse"):
+        services.comment_edit(actor=member, comment=comment, body="After the ban")
+    comment.refresh_from_db()
+    assert comment.body_source == "Before the ban" and comment.edited_at is None
+
+
 def test_an_edit_that_screens_as_suspect_goes_back_to_the_queue(
     story: Story, member: Any, other_member: Any, moderators: tuple[Any, Any]
 ) -> None:
