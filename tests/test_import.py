@@ -91,11 +91,10 @@ def write_warc(path: Path, pages: list[tuple[str, bytes, str]]) -> None:
             )
 
 
-def article(n: int, *, with_time: bool = True) -> bytes:
+def article(n: int, *, with_time: bool = True, published: str = "") -> bytes:
+    published = published or f"2021-03-0{n % 9 + 1}T08:00:00+01:00"
     time_meta = (
-        (f'<meta property="article:published_time" content="2021-03-0{n % 9 + 1}T08:00:00+01:00">')
-        if with_time
-        else ""
+        f'<meta property="article:published_time" content="{published}">' if with_time else ""
     )
     paragraphs = "".join(
         f"<p>Story {n}, paragraph {k}: the harbour authority met again and "
@@ -130,6 +129,20 @@ def test_a_warc_archive_becomes_curated_stories(globallead: Any, tmp_path: Path)
     second = Story.objects.get(original_url="https://post.example/story-2")
     assert second.status == "draft" and "no publication time" in summary
     assert run_import(str(warc), "--channel", "globallead")[1].count("Already present: 2") == 1
+
+
+@pytest.mark.django_db
+def test_an_archived_page_that_gives_only_a_date_shows_no_made_up_time(
+    globallead: Any, tmp_path: Path, client: Client
+) -> None:
+    warc = tmp_path / "dated.warc.gz"
+    write_warc(
+        warc, [("https://post.example/dated", article(3, published="2017-07-25"), "text/html")]
+    )
+    assert run_import(str(warc), "--channel", "globallead")[0] == 0
+    story = Story.objects.get(original_url="https://post.example/dated")
+    assert story.status == "published" and story.original_published_at is None
+    assert "12:00 AM" not in client.get(story.get_absolute_url()).content.decode()
 
 
 @pytest.mark.django_db

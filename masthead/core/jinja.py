@@ -75,6 +75,8 @@ def environment(**options: Any) -> Environment:
     )
     env.filters.update(
         story_time=timefmt.story_time,
+        story_date=timefmt.story_date,
+        publication=timefmt.publication,
         datefmt=datefmt,
         trusted=trusted,
         iso=iso,

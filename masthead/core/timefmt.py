@@ -63,6 +63,18 @@ def story_time(moment: dt.datetime, zone_name: str) -> str:
     )
 
 
+def story_date(moment: dt.datetime, zone_name: str) -> str:
+    """``July 25, 2017``: the date alone, for a time known only to the day."""
+    local = in_zone(moment, zone_name)
+    return f"{MONTHS[local.month]} {local.day}, {local.year}"
+
+
+def publication(moment: dt.datetime, zone_name: str, date_only: bool = False) -> str:
+    """A story's publication as its pages write it: the date alone when it is known only to
+    the day (``moment`` is then that day's midnight UTC)."""
+    return story_date(moment, "UTC") if date_only else story_time(moment, zone_name)
+
+
 def zone_name_for(moment: dt.datetime) -> str:
     """A zone name for a time that carries only an offset (``2017-07-25T14:01:00-07:00``), so
     that it can be shown as the page gave it ("2:01 PM PDT"): the first common zone, then the

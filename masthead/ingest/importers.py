@@ -304,7 +304,8 @@ def _warc_page(
                 byline=fields.byline,
                 excerpt=fields.excerpt,
                 original_url=original,
-                original_published_at=fields.published,
+                # A page giving a date alone gives no time to show (it still orders the lists).
+                original_published_at=fields.published if fields.published_has_time else None,
                 time_zone=zone_name_for(fields.published) if fields.published else "UTC",
                 source_name=fields.publisher or domain_of(original),
                 image=photo,
@@ -313,7 +314,12 @@ def _warc_page(
             )
             detail = ""
             if fields.published is not None:
-                story = story_publish(actor=None, story=story, at=fields.published)
+                story = story_publish(
+                    actor=None,
+                    story=story,
+                    at=fields.published,
+                    date_only=not fields.published_has_time,
+                )
             else:
                 detail = _("kept as a draft: the page gives no publication time")
             return remember(channel, key, ImportRecord.Outcome.CREATED, story=story, detail=detail)

@@ -88,6 +88,9 @@ class Story(models.Model):
         _("byline"), max_length=200, blank=True, help_text=_("The writers' names, without “By”.")
     )
     published_at = models.DateTimeField(_("published"), null=True, blank=True)
+    # An archived page that gave a date without a time: published_at is that day's midnight
+    # UTC, for ordering, and pages give the date alone.
+    published_date_only = models.BooleanField(default=False, editable=False)
     time_zone = models.CharField(
         _("time zone"),
         max_length=64,

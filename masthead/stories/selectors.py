@@ -35,6 +35,7 @@ def _listing(qs: StoryQuerySet) -> QuerySet[Story]:
             "slug",
             "byline",
             "published_at",
+            "published_date_only",
             "time_zone",
             "excerpt",
             "kind",
@@ -95,6 +96,7 @@ class StoryLink:
     section_name: str
     section_url: str
     published_at: dt.datetime | None
+    published_date_only: bool
     time_zone: str
 
 
@@ -116,6 +118,7 @@ def story_list_more(*, story: Story, limit: int = MORE_STORIES_COUNT) -> list[St
                 section_name=other.section.name,
                 section_url=other.get_section_url(),
                 published_at=other.published_at,
+                published_date_only=other.published_date_only,
                 time_zone=other.time_zone,
             )
             for other in _listing(Story.objects.filter(channel_id=story.channel_id))[: limit + 1]

@@ -292,25 +292,29 @@ def story_update(
 
 
 @transaction.atomic
-def story_publish(*, actor: User | None, story: Story, at: dt.datetime | None = None) -> Story:
+def story_publish(
+    *, actor: User | None, story: Story, at: dt.datetime | None = None, date_only: bool = False
+) -> Story:
     """Publish now, or schedule for ``at`` if that is in the future. A withdrawn story is
-    never published again."""
+    never published again. ``date_only``: ``at`` is a day's midnight UTC standing for a date
+    without a time (an archived page's), and pages give the date alone."""
     check_can_curate(actor, story.channel)
     story = story_locked(story)
     _refuse_withdrawn(story)
     now = timezone.now()
     if at is not None and timezone.is_naive(at):
         raise ValueError("publication time must be aware")
-    if at is None:
-        at = (
-            now
-            if story.status == Story.Status.DRAFT or story.published_at is None
-            else story.published_at
-        )
+    if at is None and story.status != Story.Status.DRAFT and story.published_at is not None:
+        at, date_only = story.published_at, story.published_date_only  # kept as it was
+    elif at is None:
+        at = now
     story.published_at = at
+    story.published_date_only = date_only
     story.status = Story.Status.SCHEDULED if story.published_at > now else Story.Status.PUBLISHED
     story.revision = F("revision") + 1
-    story.save(update_fields=["status", "published_at", "revision", "updated_at"])
+    story.save(
+        update_fields=["status", "published_at", "published_date_only", "revision", "updated_at"]
+    )
     story.refresh_from_db(fields=["revision"])
     story_pages_changed(story)
     return story

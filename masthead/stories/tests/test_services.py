@@ -135,3 +135,17 @@ def test_a_curated_story_without_a_body_shows_its_excerpt(client: Any, section: 
     page = client.get(story.get_absolute_url()).content.decode()
     body = page.split('class="story-body"', 1)[1].split("</div>", 1)[0]
     assert "carrying families across the strait" in body
+
+
+def test_a_story_dated_by_day_alone_keeps_it_when_kept_published(client: Any, section: Any) -> None:
+    day = dt.datetime(2017, 7, 25, tzinfo=dt.UTC)
+    story = services.story_save(
+        actor=None, channel=section.channel, action="draft", section=section, headline="Old News"
+    )
+    story = services.story_publish(actor=None, story=story, at=day, date_only=True)
+    kept = services.story_save(
+        actor=None, channel=section.channel, story=story, action="publish", headline="Old News!"
+    )
+    assert kept.published_at == day and kept.published_date_only
+    page = client.get(kept.get_absolute_url()).content.decode()
+    assert "July 25, 2017</time>" in page and "12:00 AM" not in page
