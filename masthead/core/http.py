@@ -56,7 +56,7 @@ DEFAULT_MAX_BYTES = 5 * 1024 * 1024  # an article page; feeds and images pass th
 CONNECT_SECONDS = 5.0
 READ_SECONDS = 10.0  # between two reads; DEADLINE_SECONDS bounds the whole fetch
 DEADLINE_SECONDS = 30.0
-RETRY_AFTER_MAX_SECONDS = 7 * 24 * 3600  # a server asking for longer is asked again in a week
+RETRY_AFTER_MAX_SECONDS = 7 * 24 * 3600  # a server asking for longer is asked after a week
 ROBOTS_SECONDS = 24 * 3600  # how long a site's robots.txt is trusted
 ROBOTS_MAX_BYTES = 512 * 1024
 DECOMPRESS_STEP = 256 * 1024  # the most one step of gzip inflation may produce
@@ -501,14 +501,19 @@ def _outside_transactions(url: str) -> None:
 def _status_error(response: httpx.Response, url: str) -> FetchError:
     retry_after = None
     value = response.headers.get("retry-after", "").strip()
-    seconds = whole_number(value, maximum=RETRY_AFTER_MAX_SECONDS)
-    if seconds is not None:
-        retry_after = float(seconds)
+    if value.isascii() and value.isdigit():  # "²" is a digit to isdigit, not to int
+        long = len(value) > len(str(RETRY_AFTER_MAX_SECONDS))
+        retry_after = float(
+            RETRY_AFTER_MAX_SECONDS if long else min(int(value), RETRY_AFTER_MAX_SECONDS)
+        )
     elif value:
         from email.utils import parsedate_to_datetime
 
         try:
-            retry_after = max(0.0, parsedate_to_datetime(value).timestamp() - time.time())
+            retry_after = min(
+                RETRY_AFTER_MAX_SECONDS,
+                max(0.0, parsedate_to_datetime(value).timestamp() - time.time()),
+            )
         except (TypeError, ValueError):
             retry_after = None
     return FetchError(

@@ -338,9 +338,26 @@ def test_outside_tests_a_fetch_inside_a_transaction_is_logged(
     assert "inside a transaction" in caplog.text and "fetch first, then write" in caplog.text
 
 
-@pytest.mark.parametrize("value", ["\u00b2", "\u00b3", "-5", "1e9", "soon", "99999999999999999999"])
+@pytest.mark.parametrize("value", ["\u00b2", "\u00b3", "-5", "1e9", "soon"])
 def test_a_strange_retry_after_is_ignored_not_a_crash(web: Any, value: str) -> None:
     url = web.route("/busy", Reply(503, b"busy", {**HTML, "Retry-After": value}))
     with pytest.raises(FetchError) as refused:
         fetch(url)
     assert refused.value.status == 503 and refused.value.retry_after is None
+
+
+def test_retry_after_zero_is_now(web: Any) -> None:
+    url = web.route("/busy", Reply(503, b"busy", {**HTML, "Retry-After": "0"}))
+    with pytest.raises(FetchError) as refused:
+        fetch(url)
+    assert refused.value.retry_after == 0
+
+
+@pytest.mark.parametrize("value", ["99999999999999999999", "Fri, 31 Dec 9999 23:59:59 GMT"])
+def test_a_retry_after_beyond_a_week_is_a_week(web: Any, value: str) -> None:
+    """A server asking to be left alone for ever is asked again after a week (a feed would
+    otherwise never be polled, nor ever be found dead)."""
+    url = web.route("/busy", Reply(503, b"busy", {**HTML, "Retry-After": value}))
+    with pytest.raises(FetchError) as refused:
+        fetch(url)
+    assert refused.value.retry_after == http.RETRY_AFTER_MAX_SECONDS
