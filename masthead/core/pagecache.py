@@ -42,6 +42,7 @@ from django.utils.cache import patch_cache_control
 from django.utils.http import parse_etags
 
 from . import versions
+from .numbers import whole_number
 
 KEY_PREFIX = "page:v2:"
 LISTING_SECONDS = 60  # front, channel, section and profile pages: counts may lag this much
@@ -135,14 +136,19 @@ def _valid_host(environ: dict[str, Any]) -> str | None:
     return host if _host_allowed(host, tuple(settings.ALLOWED_HOSTS)) else None
 
 
+PAGE_MAX = 10_000  # no list has more pages; a bigger number is not worth a cache entry
+
+
 def _cacheable_query(query_string: str) -> str | None:
     """The query part that belongs in the key, or None if the query makes the page personal
     or one of a kind (tracking parameters, searches)."""
     if not query_string:
         return ""
     pairs = parse_qsl(query_string, keep_blank_values=True)
-    if len(pairs) == 1 and pairs[0][0] == "page" and pairs[0][1].isdigit():
-        return "page=" + pairs[0][1]
+    if len(pairs) == 1 and pairs[0][0] == "page":
+        # One key per page: "3", "03" and "٣" are one page, a number too long is none.
+        number = whole_number(pairs[0][1], maximum=PAGE_MAX)
+        return None if number is None else f"page={number}"
     return None
 
 
