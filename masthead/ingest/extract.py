@@ -57,8 +57,9 @@ CREDIT_CLASSES = re.compile(r"credit|copyright|photographer|byline|source", re.I
 # A credit written at the end of a caption's own text: "... at dawn. Photographer: Jo Park",
 # "... (Photo: Jo Park/Agency)", "... | Credit: Agency".
 CREDIT_IN_CAPTION = re.compile(
-    r"\s*[(|\u2014-]?\s*(?P<credit>(?:Photo(?:graph)?(?:er)?|Image|Credit|Picture)s?"
-    r"(?:\s+by)?\s*:\s*[^()|]{2,120}?)\s*\)?\s*$",
+    r"(?:(?<=[.!?])\s+|\s*[(|\u2014]\s*|\s+-\s+)"  # after a sentence, or ( | — -
+    r"(?P<credit>\b(?:Photo(?:graph)?(?:er)?|Image|Credit|Picture)s?(?:\s+by)?\s*:\s*"
+    r"[^()|]{2,120}?)\s*\)?\s*$",
     re.IGNORECASE,
 )
 
@@ -363,7 +364,8 @@ def _figure_caption(tree: Any, image_url: str, url: str) -> tuple[str, str]:
             element.drop_tree()
             break
     caption = _text(caption_element.text_content())
-    if not credit and (written := CREDIT_IN_CAPTION.search(caption)):
+    written = None if credit else CREDIT_IN_CAPTION.search(caption)
+    if written and written.start() > 0:  # a caption that is only "Photo: ..." stays one
         credit = written["credit"].strip()
         caption = caption[: written.start()].rstrip(" (|-\u2014")
     return caption, credit

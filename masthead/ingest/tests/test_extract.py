@@ -155,6 +155,9 @@ def test_the_excerpt_does_not_repeat_the_headline() -> None:
         ),
         ("Ferries in port (Photo: Jo Park/Agency)", "Ferries in port", "Photo: Jo Park/Agency"),
         ("Photographs of the pier, taken at dawn", "Photographs of the pier, taken at dawn", ""),
+        ("Shot with a telephoto: a rare sight", "Shot with a telephoto: a rare sight", ""),
+        ("Images: the flood in pictures", "Images: the flood in pictures", ""),
+        ("The pier - Photo: Ana Ruiz", "The pier", "Photo: Ana Ruiz"),
     ],
 )
 def test_a_credit_written_in_the_caption_is_the_credit(
