@@ -114,3 +114,15 @@ def test_the_masthead_command_reads_stdin_and_exits_1_on_a_bad_line() -> None:
     assert done.returncode == 1
     assert json.loads(done.stdout) == {"id": 1, "score": 1.0}
     assert b"-: line 2: not JSON" in done.stderr
+
+
+def test_a_line_nested_too_deep_is_a_bad_line_not_a_crash(tmp_path: Path) -> None:
+    source = tmp_path / "pairs.jsonl"
+    source.write_bytes(
+        b"[" * 100_000 + b"\n" + json.dumps({"id": 2, "text1": A, "text2": A}).encode()
+    )
+    out, err = io.StringIO(), io.StringIO()
+    with pytest.raises(CommandError, match=r"1 bad line\(s\).*1 scored"):
+        call_command("similarity", "--pairs", str(source), stdout=out, stderr=err)
+    assert json.loads(out.getvalue()) == {"id": 2, "score": 1.0}
+    assert "line 1: not JSON (nested too deep)" in err.getvalue()

@@ -70,6 +70,9 @@ def read_pairs(raw: bytes) -> tuple[list[Any], list[tuple[str, str]], list[str]]
         except json.JSONDecodeError as error:
             errors.append(f"line {number}: not JSON ({error.msg} at column {error.colno})")
             continue
+        except RecursionError:  # nested deeper than the parser goes
+            errors.append(f"line {number}: not JSON (nested too deep)")
+            continue
         if not isinstance(item, dict):
             errors.append(f"line {number}: a JSON object was expected")
             continue
