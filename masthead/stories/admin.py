@@ -107,8 +107,13 @@ class StoryAdmin(admin.ModelAdmin):
         the form is saved in (docs/decisions/0012-uploaded-images.md): on SQLite that holds
         the whole database's write lock, and a decode may wait its turn for seconds."""
         upload = request.FILES.get("image") if request.method == "POST" else None
+        may_save = (
+            self.has_add_permission(request)
+            if object_id is None
+            else self.has_change_permission(request)
+        )
         prepared: LeadPhoto | ValidationError | None = None
-        if upload is not None:
+        if upload is not None and may_save:  # decoding is work: only for who may save
             del request.FILES["image"]  # for the form's field, which would verify it again
             try:
                 prepared = lead_photo(upload)

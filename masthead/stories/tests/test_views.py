@@ -178,7 +178,9 @@ def test_withdraw_needs_a_reason_and_then_answers_410(
     assert client.get(story.get_absolute_url()).status_code == 410
 
 
-def test_an_edit_in_the_admin_reaches_the_story_page(client: Client, story: Any) -> None:
+def test_an_edit_in_the_admin_reaches_the_story_page(
+    client: Client, story: Any, monkeypatch: Any
+) -> None:
     from masthead.accounts.tests.factories import MemberFactory
 
     admin = MemberFactory()
@@ -200,8 +202,17 @@ def test_an_edit_in_the_admin_reaches_the_story_page(client: Client, story: Any)
         channel=story.channel.pk,
         status="draft",  # not in the form: publishing goes through the desk
     )
-    # Comments posted while the admin had the form open are not written over.
-    Story.objects.filter(pk=story.pk).update(comment_count=7)
+    # Comments posted after the admin read the story and before it saved are not written
+    # over: they land just as the save takes its lock.
+    from masthead.stories import admin as story_admin
+
+    locked = story_admin.story_locked
+
+    def comments_arrive_then_lock(instance: Any) -> Any:
+        Story.objects.filter(pk=instance.pk).update(comment_count=7)
+        return locked(instance)
+
+    monkeypatch.setattr(story_admin, "story_locked", comments_arrive_then_lock)
     response = client.post(f"/admin/stories/story/{story.pk}/change/", data)
     assert response.status_code == 302, response.content.decode()[:2000]
     story.refresh_from_db()
