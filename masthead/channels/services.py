@@ -130,7 +130,12 @@ def follow_set(*, actor: User, channel: Channel, following: bool) -> bool:
     if not actor.is_authenticated or not actor.is_active:
         raise PermissionDenied(_("Log in to follow a channel."))
     if following:
-        Follow.objects.get_or_create(member=actor, channel=channel)
+        changed = Follow.objects.get_or_create(member=actor, channel=channel)[1]
     else:
-        Follow.objects.filter(member=actor, channel=channel).delete()
+        changed = bool(Follow.objects.filter(member=actor, channel=channel).delete()[0])
+    if changed:
+        channel_id = channel.pk
+        transaction.on_commit(
+            lambda: signals.follow_changed.send(sender=Follow, channel_id=channel_id)
+        )
     return following

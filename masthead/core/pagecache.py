@@ -15,7 +15,9 @@ generation number per path in the shared cache. A render stores its page under t
 it read *before* rendering, so a render racing a write files its old page where no later reader
 looks. A process trusts its in-memory copy for ``GENERATION_CHECK_SECONDS`` before asking the
 shared cache whether the path moved on: readers served by another process may see a page up to
-that long after the write; the writing process drops its copies at once.
+that long after the write; the writing process drops its copies at once. A page's timeout
+holds in memory as in the shared cache: a listing whose counts no write invalidates is
+rendered again once its LISTING_SECONDS are up, in every process.
 
 Only views that opt in with ``@cache_for_anonymous`` are stored, and never a response that sets
 a cookie (a CSRF token, a message), so nothing personal can enter the cache. See
@@ -44,7 +46,7 @@ from django.utils.http import parse_etags
 from . import versions
 from .numbers import whole_number
 
-KEY_PREFIX = "page:v2:"
+KEY_PREFIX = "page:v3:"
 LISTING_SECONDS = 60  # front, channel, section and profile pages: counts may lag this much
 GENERATION_CHECK_SECONDS = 1.0  # how stale another process's copy of a page may be
 LOCAL_PAGES = 256  # pages each process keeps in memory (a story page with comments: ~100 KB)
@@ -69,6 +71,7 @@ class _Page:
     headers: Headers
     body: bytes
     checked: float
+    expires: float  # time.time() after which the page is rendered again
 
 
 _local: OrderedDict[tuple[str, str, str], _Page] = OrderedDict()  # (path, query, host)
@@ -197,6 +200,8 @@ class PageCacheApp:
         key = (path, query, host)
         now = time.monotonic()
         page = _local.get(key)
+        if page is not None and page.expires <= time.time():
+            page = None  # its timeout is up here too, whatever the shared cache still holds
         if page is not None and now - page.checked < GENERATION_CHECK_SECONDS:
             return self._serve(page, environ, start_response, "hit")
         generation = _generation(path)
@@ -205,8 +210,8 @@ class PageCacheApp:
             return self._serve(page, environ, start_response, "hit")
         stored = cache.get(_shared_key(path, generation, query, host))
         if stored is not None:
-            etag, headers, body = stored
-            page = _Page(generation, etag, headers, body, now)
+            etag, headers, body, expires = stored
+            page = _Page(generation, etag, headers, body, now, expires)
             self._remember(key, page)
             return self._serve(page, environ, start_response, "hit")
         return self._render(environ, start_response, key, generation)
@@ -253,12 +258,13 @@ class PageCacheApp:
             for name, value in captured["headers"]
             if name.lower() not in {"etag", "content-length"}
         ]
+        expires = time.time() + captured["seconds"]
         cache.set(
             _shared_key(key[0], generation, key[1], key[2]),
-            (etag, headers, body),
+            (etag, headers, body, expires),
             captured["seconds"],
         )
-        page = _Page(generation, etag, headers, body, time.monotonic())
+        page = _Page(generation, etag, headers, body, time.monotonic(), expires)
         self._remember(key, page)
         return self._serve(page, environ, start_response, "miss")
 
