@@ -155,3 +155,18 @@ def story_list_channel_pinned(
     newest: Ranked = [(story_id, channel.pk) for story_id in newest_ids]
     head = arrange(newest, pinned, window=PIN_PLACES, per_channel=PIN_PLACES)
     return Paginator(Arranged(head, listing, listing), STORIES_PER_PAGE).get_page(page)
+
+
+def pins_of_channel(
+    *, channel: Channel, now: dt.datetime | None = None
+) -> dict[int, list[StoryPin]]:
+    """For the curators' desk: the pins in force of the channel's stories, on its page and on
+    the front page, by story id."""
+    now = now or timezone.now()
+    pins = StoryPin.objects.filter(
+        Q(expires_at__isnull=True) | Q(expires_at__gt=now), story__channel=channel
+    ).order_by("channel_id", "place")
+    found: dict[int, list[StoryPin]] = {}
+    for pin in pins:
+        found.setdefault(pin.story_id, []).append(pin)
+    return found

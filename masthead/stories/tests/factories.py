@@ -39,7 +39,7 @@ class StoryFactory(factory.django.DjangoModelFactory):
     kind = Story.Kind.ORIGINAL
 
     @factory.post_generation
-    def ranked(obj: Story, create: bool, extracted: object, **kwargs: object) -> None:  # noqa: N805
+    def ranked(obj: Story, create: bool, extracted: object, **kwargs: object) -> None:
         """Ranked as a story the services publish is (stories.ranking)."""
         if create:
             stories_rank_refresh(story_ids=[obj.pk])
