@@ -9,7 +9,7 @@ from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from .models import Source, Story, StoryPin
+from .models import PIN_PLACES, Source, Story, StoryPin
 from .pins import pin_remove, pin_set
 from .services import (
     LeadPhoto,
@@ -174,9 +174,21 @@ class StoryPinAdminForm(forms.ModelForm):
         model = StoryPin
         fields = ("story", "channel", "place", "expires_at")
 
+    def _get_validation_exclusions(self) -> set[str]:
+        # A place or story pinned already is no error: the service passes the place on (the
+        # model's constraints on them are left out of the form's check; clean() checks the
+        # place's range).
+        return {*super()._get_validation_exclusions(), "place", "story"}  # type: ignore[misc]
+
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
-        story, channel = data.get("story") or self.instance.story, data.get("channel")
+        place = data.get("place")
+        if place is not None and not 1 <= place <= PIN_PLACES:
+            self.add_error(
+                "place", _("Choose a place from 1 to %(count)s.") % {"count": PIN_PLACES}
+            )
+        story = data.get("story") or (self.instance.story if self.instance.pk else None)
+        channel = data.get("channel")
         if story is None:
             return data
         if "story" in data and not story.is_live():
