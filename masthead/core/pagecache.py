@@ -209,7 +209,7 @@ class PageCacheApp:
             page.checked = now
             return self._serve(page, environ, start_response, "hit")
         stored = cache.get(_shared_key(path, generation, query, host))
-        if stored is not None:
+        if stored is not None and stored[3] > time.time():
             etag, headers, body, expires = stored
             page = _Page(generation, etag, headers, body, now, expires)
             self._remember(key, page)
