@@ -10,6 +10,6 @@ class DiscussionConfig(AppConfig):
     def ready(self) -> None:
         from masthead.stories import ranking
 
-        from .engagement import engagement_expressions
+        from .engagement import engagement_counts
 
-        ranking.engagement_counter_set(engagement_expressions)
+        ranking.engagement_counter_set(engagement_counts)

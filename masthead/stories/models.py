@@ -166,7 +166,7 @@ class Story(models.Model):
             models.Index(fields=["status", "-published_at"], name="story_live_idx"),
             models.Index(fields=["channel", "status", "-published_at"], name="story_channel_idx"),
             models.Index(fields=["section", "status", "-published_at"], name="story_section_idx"),
-            models.Index(fields=["status", "-hotness"], name="story_hot_idx"),
+            models.Index(fields=["-hotness", "-published_at", "-id"], name="story_hot_idx"),
         ]
         constraints: ClassVar = [
             models.CheckConstraint(

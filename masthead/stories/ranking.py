@@ -23,16 +23,14 @@ import math
 import threading
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
-from typing import Any
 
 from django.core.cache import cache
-from django.db import transaction
-from django.db.models import Count, IntegerField, OuterRef, Subquery, Value
-from django.db.models.functions import Coalesce
+from django.db import connection, transaction
 from django.utils import timezone
 
 from masthead.channels.models import Follow
 from masthead.core import pagecache
+from masthead.core.sql import column, placeholders, table
 from masthead.core.worker.outage import run_rounds
 
 from .models import Story
@@ -67,10 +65,9 @@ class Engagement:
     reactions: int = 0  # to those
 
 
-# Expressions over a Story queryset (OuterRef("pk") is the story), one for each name of
-# ENGAGEMENT_NAMES; the discussion app registers them (discussion/apps.py).
-ENGAGEMENT_NAMES = ("n_comments", "n_commenters", "n_reactions")
-EngagementCounter = Callable[[], dict[str, Any]]
+# Counts the stories' engagement (by story id) from the database; the discussion app, which
+# owns comments and reactions, registers it (discussion/apps.py).
+EngagementCounter = Callable[[list[int]], dict[int, Engagement]]
 _counter: EngagementCounter | None = None
 
 
@@ -97,27 +94,44 @@ def hotness(story_points: float, published_at: dt.datetime | None) -> float:
     return math.log10(max(story_points, BASE_POINTS)) + age_term
 
 
-def _engagement(ids: list[int]) -> dict[int, Engagement]:
-    if _counter is None or not ids:
-        return {}
-    rows = (
-        Story.objects.filter(pk__in=ids)
-        .order_by()
-        .annotate(**_counter())
-        .values_list("pk", *ENGAGEMENT_NAMES)
-    )
-    return {pk: Engagement(int(c or 0), int(u or 0), int(r or 0)) for pk, c, u, r in rows}
+# Every comment posted runs what follows: written as SQL, one statement each (core/sql.py).
 
 
-def _followers() -> Coalesce:
-    follows = (
-        Follow.objects.filter(channel_id=OuterRef("channel_id"))
-        .order_by()
-        .values("channel_id")
-        .annotate(n=Count("pk"))
-        .values("n")
+def _locked(ids: list[int]) -> list[tuple[int, dt.datetime | None, float, int]]:
+    """(id, published_at, hotness, the channel's followers) of the stories, locked in id
+    order until the transaction ends (SQLite: its write transaction holds the whole database
+    already). The followers are no story's to lock: counting them in the same statement is
+    as fresh as a follow needs."""
+    s = {name: column(Story, name) for name in ("id", "channel", "published_at", "hotness")}
+    follow_channel = column(Follow, "channel")
+    lock = " FOR UPDATE OF s" if connection.features.has_select_for_update_of else ""
+    sql = (
+        f"SELECT s.{s['id']}, s.{s['published_at']}, s.{s['hotness']}, "  # noqa: S608 - names from the model
+        f"(SELECT COUNT(*) FROM {table(Follow)} f WHERE f.{follow_channel} = s.{s['channel']}) "
+        f"FROM {table(Story)} s WHERE s.{s['id']} IN ({placeholders(len(ids))}) "
+        f"ORDER BY s.{s['id']}" + lock
     )
-    return Coalesce(Subquery(follows, output_field=IntegerField()), Value(0))
+    with connection.cursor() as cursor:
+        cursor.execute(sql, ids)
+        rows = cursor.fetchall()
+    field = Story._meta.get_field("published_at")
+    converters = connection.ops.get_db_converters(field.get_col(Story._meta.db_table))
+    found = []
+    for pk, published_at, stored, followers in rows:
+        for converter in converters:  # SQLite gives text, PostgreSQL a datetime
+            published_at = converter(published_at, field, connection)
+        found.append((int(pk), published_at, float(stored), int(followers)))
+    return found
+
+
+def _store(pk: int, new_points: float, new_hotness: float) -> None:
+    s = {name: column(Story, name) for name in ("id", "rank_points", "hotness")}
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"UPDATE {table(Story)} SET {s['rank_points']} = %s, {s['hotness']} = %s "  # noqa: S608 - names from the model
+            f"WHERE {s['id']} = %s",
+            [new_points, new_hotness, pk],
+        )
 
 
 def stories_rank_refresh(*, story_ids: Iterable[int]) -> int:
@@ -134,21 +148,15 @@ def stories_rank_refresh(*, story_ids: Iterable[int]) -> int:
     if not ids:
         return 0
     with transaction.atomic():
-        rows = list(
-            Story.objects.select_for_update(of=("self",))
-            .filter(pk__in=ids)
-            .order_by("pk")
-            .annotate(followers=_followers())
-            .values_list("pk", "published_at", "hotness", "followers")
-        )
-        counted = _engagement(ids)
+        rows = _locked(ids)
+        counted = _counter(ids) if _counter is not None else {}
         moved: list[tuple[float, float]] = []
         for pk, published_at, stored, followers in rows:
             new_points = points(counted.get(pk, Engagement()), followers)
             new_hotness = hotness(new_points, published_at)
             if math.isclose(new_hotness, stored, rel_tol=0, abs_tol=HOTNESS_TOLERANCE):
                 continue
-            Story.objects.filter(pk=pk).update(rank_points=new_points, hotness=new_hotness)
+            _store(pk, new_points, new_hotness)
             moved.append((stored, new_hotness))
         if moved:
             transaction.on_commit(lambda: front_moved(moved))

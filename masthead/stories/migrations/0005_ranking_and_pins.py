@@ -55,7 +55,7 @@ class Migration(migrations.Migration):
         ),
         migrations.AddIndex(
             model_name='story',
-            index=models.Index(fields=['status', '-hotness'], name='story_hot_idx'),
+            index=models.Index(fields=['-hotness', '-published_at', '-id'], name='story_hot_idx'),
         ),
         migrations.AddField(
             model_name='storypin',
