@@ -147,7 +147,8 @@ def stories_rank_refresh(*, story_ids: Iterable[int]) -> int:
     ids = sorted(set(story_ids))
     if not ids:
         return 0
-    with transaction.atomic():
+    # In the caller's transaction no savepoint is needed: a failure here fails the caller's.
+    with transaction.atomic(savepoint=False):
         rows = _locked(ids)
         counted = _counter(ids) if _counter is not None else {}
         moved: list[tuple[float, float]] = []
