@@ -185,6 +185,8 @@ def index_pending(*, batches: int | None = None) -> int:
     rounds = 0
     while batches is None or rounds < batches:
         rounds += 1
+        if not Pending.objects.exists():  # the common case, without opening a transaction
+            break
         with transaction.atomic():
             marked = dict(
                 Pending.objects.order_by("story_id").values_list("story_id", "marks")[:BATCH_SIZE]
@@ -199,19 +201,16 @@ def index_pending(*, batches: int | None = None) -> int:
 
 def drain() -> None:
     """Rebuild what is marked: a few batches now, the rest in the background."""
-    index_pending(batches=INLINE_BATCHES)
-    if Pending.objects.exists():
+    if index_pending(batches=INLINE_BATCHES) >= INLINE_BATCHES * BATCH_SIZE:
         from .tasks import index_pending_task  # tasks import this module
 
         index_pending_task.enqueue()
 
 
 def index_pending_soon() -> None:
-    """Once the current transaction commits, ``drain``: queued once per transaction, however
-    many rows it saves (a savepoint rolled back takes its queued drain along, and the next
-    save queues another)."""
-    if connection.in_atomic_block and any(entry[1] is drain for entry in connection.run_on_commit):
-        return
+    """Once the current transaction commits, ``drain``. A transaction that saves many rows
+    queues as many drains; the first does the work and each of the others costs one query
+    that finds nothing marked."""
     transaction.on_commit(drain, robust=True)
 
 
