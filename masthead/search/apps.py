@@ -7,3 +7,12 @@ class SearchConfig(AppConfig):
 
     name = "masthead.search"
     label = "search"
+
+    def ready(self) -> None:
+        from masthead.core import pagecache
+
+        from .filters import PARAMS, SEARCH_PATH
+
+        # Search pages are cached per query and follow the front page: every service that
+        # changes which stories are public invalidates "/" (stories/services.py).
+        pagecache.cache_queries(SEARCH_PATH, params=PARAMS, follows=("/",))
