@@ -42,7 +42,7 @@ ODD_QUERIES = {
     "NUL alone": "\x00",
     "10,000 characters": "harbour " * 1250,
     "right-to-left marks": "\u202eharbour\u202c \u200fnotes\u200f",
-    "Arabic with a mark": "\u200fميناء harbour",
+    "Arabic with a mark": "\u200f\u0645\u064a\u0646\u0627\u0621 harbour",
     "lone quote": '"',
     "open phrase": '"harbour notes',
     "star": "*",
