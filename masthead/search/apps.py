@@ -2,17 +2,27 @@ from django.apps import AppConfig
 
 
 class SearchConfig(AppConfig):
-    """Finding stories again: for now, the text similarity that related stories will be
-    computed with (``masthead similarity``); the index and its engines come next."""
+    """Finding stories again: the index over every story and its two engines (FTS5 on
+    SQLite, full text on PostgreSQL), the readers' query language, and the text similarity
+    related stories are computed with (``masthead similarity``)."""
 
     name = "masthead.search"
     label = "search"
 
     def ready(self) -> None:
-        from masthead.core import pagecache
+        from django.db.models.signals import post_save
 
+        from masthead.channels.models import Channel, Section
+        from masthead.core import pagecache
+        from masthead.stories.models import Source, Story
+
+        from . import receivers
         from .filters import PARAMS, SEARCH_PATH
 
+        for model in (Story, Channel, Section, Source):
+            post_save.connect(
+                receivers.saved, sender=model, dispatch_uid=f"search-{model.__name__}"
+            )
         # Search pages are cached per query and follow the front page: every service that
         # changes which stories are public invalidates "/" (stories/services.py).
         pagecache.cache_queries(SEARCH_PATH, params=PARAMS, follows=("/",))
