@@ -18,6 +18,7 @@ from masthead.core.pagecache import LISTING_SECONDS, cache_for_anonymous
 
 from . import filters, suggestions
 from .selectors import search as run_search
+from .snippets import highlight
 
 BAD_REQUEST = 400
 # What no story service's invalidation covers (a scheduled story falling due, a renamed
@@ -55,7 +56,10 @@ def search(request: HttpRequest) -> HttpResponse:
             "error": error,
             "chips": wanted.chips(),
             "channels": channel_selectors.channel_list(),
-            "suggestions": suggestions.for_no_results(wanted) if results else None,
+            "suggestions": (
+                suggestions.for_no_results(wanted) if results and not results.total else None
+            ),
+            "highlight": highlight,
         },
         status=BAD_REQUEST if error else 200,
     )
