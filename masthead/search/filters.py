@@ -91,10 +91,6 @@ class SearchRequest:
     def section(self) -> str | None:
         return self.sections[0].slug if self.sections else None
 
-    @property
-    def has_filters(self) -> bool:
-        return any(self.raw.get(name) for name in FILTERS)
-
     def url(self, **changes: str | None) -> str:
         """The search page's URL for these parameters with ``changes`` (None drops one).
         Changing anything but the page goes back to page 1."""

@@ -31,8 +31,8 @@ PER_PAGE = 20
 def search(request: HttpRequest) -> HttpResponse:
     wanted = filters.parse(request.GET)
     results = None
-    error = next(iter(wanted.errors.values()), None)
-    if error is None and wanted.q:
+    errors = list(wanted.errors.values())
+    if not errors and wanted.q:
         results = run_search(
             q=wanted.q,
             channel=wanted.channel.slug if wanted.channel else None,
@@ -45,7 +45,8 @@ def search(request: HttpRequest) -> HttpResponse:
             page=wanted.page,
             per_page=PER_PAGE,
         )
-        error = results.error
+        if results.error:
+            errors.append(results.error)
     response = render(
         request,
         "search/search.html",
@@ -53,7 +54,7 @@ def search(request: HttpRequest) -> HttpResponse:
             "wanted": wanted,
             "search_query": wanted.raw.get("q", ""),
             "results": results,
-            "error": error,
+            "errors": errors,
             "chips": wanted.chips(),
             "channels": channel_selectors.channel_list(),
             "suggestions": (
@@ -61,7 +62,7 @@ def search(request: HttpRequest) -> HttpResponse:
             ),
             "highlight": highlight,
         },
-        status=BAD_REQUEST if error else 200,
+        status=BAD_REQUEST if errors else 200,
     )
     response["X-Robots-Tag"] = "noindex"
     return response

@@ -39,7 +39,9 @@ def fts_rows(term: str) -> int:
     """How many index entries hold ``term`` (SQLite: FTS5's own count; PostgreSQL: vectors)."""
     with connection.cursor() as cursor:
         if connection.vendor == "sqlite":
-            cursor.execute("SELECT count(*) FROM search_fts WHERE search_fts MATCH %s", [f'"{term}"'])
+            cursor.execute(
+                "SELECT count(*) FROM search_fts WHERE search_fts MATCH %s", [f'"{term}"']
+            )
         else:
             cursor.execute(
                 "SELECT count(*) FROM search_document WHERE vector @@ plainto_tsquery('english', %s)",
@@ -67,7 +69,9 @@ def test_a_story_is_found_once_published_and_edits_follow(
         story_publish(actor=curator, story=story)
     assert found("lighthouse") == [story.pk]
     with after_commit():
-        story_update(actor=curator, story=story, headline="Harbour pilots strike", body="<p>Tug</p>")
+        story_update(
+            actor=curator, story=story, headline="Harbour pilots strike", body="<p>Tug</p>"
+        )
     assert found("lighthouse") == []
     assert found("harbour pilots tug") == [story.pk]
     assert not Pending.objects.exists()

@@ -366,3 +366,22 @@ def test_a_channel_cannot_be_called_search() -> None:
     channel = Channel(slug="search", name="Search")
     with pytest.raises(ValidationError):
         channel.full_clean()
+
+
+def test_every_bad_filter_is_named_at_once(client: Client, newsroom: Any) -> None:
+    response = client.get(SEARCH, {"q": "ferry", "channel": "nowhere", "kind": "opinion"})
+    assert response.status_code == 400
+    page = soup(response)
+    assert "There is no channel “nowhere”." in error_text(page)
+    assert "A story's kind is “original” or “curated”." in error_text(page)
+    shown = chips(page)
+    assert all("chip--invalid" in shown[name]["class"] for name in ("channel", "kind"))
+    assert query_of(shown["channel"]["href"]) == {"q": ["ferry"], "kind": ["opinion"]}
+
+
+def test_a_query_the_engine_refuses_answers_400_with_its_reason(
+    client: Client, newsroom: Any
+) -> None:
+    response = client.get(SEARCH, {"q": "-ferry"})
+    assert response.status_code == 400
+    assert "a search cannot be only words to leave out" in error_text(soup(response))
