@@ -23,6 +23,7 @@ from django.utils.translation import gettext as _
 
 from masthead.channels.models import Channel, Section
 from masthead.channels.validators import SLUG_RE
+from masthead.core.localcache import LocalCache
 from masthead.core.numbers import whole_number
 from masthead.core.timefmt import story_date
 from masthead.stories.models import Source, Story
@@ -40,6 +41,8 @@ PAGE_MAX = 10_000  # as the page cache's: no search has more pages worth asking 
 # Years a date filter may name: every story is in them, and a day either side stays a date.
 YEAR_MIN, YEAR_MAX = 1900, 2999
 DATE_RE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+# A channel created or renamed is offered, and accepted as a filter, within this time.
+CHANNELS_SECONDS = 60
 
 
 def clean(text: str) -> str:
@@ -61,6 +64,30 @@ def domain_key(text: str) -> str:
 
 
 @dataclass(frozen=True)
+class ChannelChoice:
+    """A channel as the search page names it: in the filter's menu, its chip, its checks."""
+
+    slug: str
+    name: str
+
+
+_channels = LocalCache(max_entries=1)
+
+
+def channel_choices() -> list[ChannelChoice]:
+    """Every channel, by name; kept in each process for CHANNELS_SECONDS, so that neither the
+    menu nor the check of a ``channel`` filter costs a query per search."""
+    found: list[ChannelChoice] | None = _channels.get("all")
+    if found is None:
+        found = [
+            ChannelChoice(slug, name)
+            for slug, name in Channel.objects.order_by("name").values_list("slug", "name")
+        ]
+        _channels.set("all", found, CHANNELS_SECONDS)
+    return found
+
+
+@dataclass(frozen=True)
 class Chip:
     """A filter the page shows, with the link to the same search without it."""
 
@@ -77,7 +104,7 @@ class SearchRequest:
 
     raw: dict[str, str]
     q: str = ""
-    channel: Channel | None = None
+    channel: ChannelChoice | None = None
     sections: tuple[Section, ...] = ()  # a slug without a channel names one in each channel
     source: Source | None = None
     kind: str | None = None
@@ -245,16 +272,14 @@ def parse(params: QueryDict) -> SearchRequest:
     )
 
 
-def _channel(slug: str) -> Channel | None:
-    if not SLUG_RE.match(slug):
-        return None
-    return Channel.objects.filter(slug=slug).first()
+def _channel(slug: str) -> ChannelChoice | None:
+    return next((choice for choice in channel_choices() if choice.slug == slug), None)
 
 
-def _sections(slug: str, channel: Channel | None) -> list[Section]:
+def _sections(slug: str, channel: ChannelChoice | None) -> list[Section]:
     if not SLUG_RE.match(slug):
         return []
     found = Section.objects.filter(slug=slug).select_related("channel")
     if channel is not None:
-        found = found.filter(channel=channel)
+        found = found.filter(channel__slug=channel.slug)
     return list(found.order_by("channel__name", "pk"))

@@ -13,7 +13,6 @@ from __future__ import annotations
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
-from masthead.channels import selectors as channel_selectors
 from masthead.core.pagecache import LISTING_SECONDS, cache_for_anonymous
 
 from . import filters, suggestions
@@ -56,7 +55,7 @@ def search(request: HttpRequest) -> HttpResponse:
             "results": results,
             "errors": errors,
             "chips": wanted.chips(),
-            "channels": channel_selectors.channel_list(),
+            "channels": filters.channel_choices(),
             "suggestions": (
                 suggestions.for_no_results(wanted) if results and not results.total else None
             ),
