@@ -15,7 +15,7 @@ request = function()
 end
 
 response = function(status, headers, body)
-  local cache = headers["X-Masthead-Cache"]
+  local cache = headers["X-Masthead-Cache"] or headers["x-masthead-cache"]  -- granian: lower case
   if cache == "hit" then hits = hits + 1
   elseif cache == "miss" then misses = misses + 1
   else uncached = uncached + 1 end
