@@ -15,7 +15,9 @@ from urllib.parse import parse_qs, urlsplit
 
 import pytest
 from bs4 import BeautifulSoup, Tag
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from masthead.channels.models import Channel, Section
@@ -385,3 +387,32 @@ def test_a_query_the_engine_refuses_answers_400_with_its_reason(
     response = client.get(SEARCH, {"q": "-ferry"})
     assert response.status_code == 400
     assert "a search cannot be only words to leave out" in error_text(soup(response))
+
+
+def test_the_page_costs_the_same_queries_for_2_results_as_for_20(
+    client: Client, publish: Any, section: Section, django_assert_max_num_queries: Any
+) -> None:
+    """No query per result: the stories come with their channel, section and source."""
+    other = SectionFactory(channel=ChannelFactory(slug="other-channel"), slug="other")
+    for number in range(PER_PAGE):
+        publish(
+            section if number % 2 else other,
+            f"Quarry report {number}",
+            "The quarry reopened.",
+            kind=Story.Kind.CURATED if number % 3 else Story.Kind.ORIGINAL,
+            **(
+                {"original_url": f"https://ledger.example/q{number}", "source_name": "Ledger"}
+                if number % 3
+                else {}
+            ),
+        )
+    client.get(SEARCH, {"q": "warm up"})  # the channels' menu is kept in the process
+    queries = {}
+    for q, shown in (("quarry", PER_PAGE), ('"quarry report 7"', 1)):
+        with CaptureQueriesContext(connection) as captured:
+            page = soup(client.get(SEARCH, {"q": q}))
+        assert len(results(page)) == shown, q
+        queries[q] = len(captured)
+    assert queries["quarry"] == queries['"quarry report 7"'], queries
+    with django_assert_max_num_queries(4):
+        client.get(SEARCH, {"q": "quarry", "sort": "newest"})
