@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils.translation import gettext as _
@@ -10,7 +9,7 @@ from django.utils.translation import gettext as _
 from masthead.accounts.models import User
 
 from . import signals
-from .context_processors import NAV_CACHE_KEY
+from .context_processors import nav_channels_forget
 from .models import Channel, ChannelRole, Follow, Section
 from .selectors import is_owner
 
@@ -37,7 +36,7 @@ def channel_create(
     channel.save()
     if owner is not None:
         role_grant(actor=actor, channel=channel, user=owner, role=ChannelRole.Role.OWNER)
-    transaction.on_commit(lambda: cache.delete(NAV_CACHE_KEY))
+    transaction.on_commit(nav_channels_forget)
     return channel
 
 

@@ -13,11 +13,16 @@ class SearchConfig(AppConfig):
         from django.db.models.signals import post_save
 
         from masthead.channels.models import Channel, Section
+        from masthead.core import pagecache
         from masthead.stories.models import Source, Story
 
         from . import receivers
+        from .filters import PARAMS, SEARCH_PATH
 
         for model in (Story, Channel, Section, Source):
             post_save.connect(
                 receivers.saved, sender=model, dispatch_uid=f"search-{model.__name__}"
             )
+        # Search pages are cached per query and follow the front page: every service that
+        # changes which stories are public invalidates "/" (stories/services.py).
+        pagecache.cache_queries(SEARCH_PATH, params=PARAMS, follows=("/",))

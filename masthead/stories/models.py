@@ -9,13 +9,13 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from masthead.channels.models import Channel, Section
 from masthead.core import public_id
 from masthead.core.timefmt import zone_names
+from masthead.core.urlfill import url_fill
 
 HEADLINE_MAX_LENGTH = 300
 SLUG_MAX_LENGTH = 120  # long enough for a headline's words, short enough for a shared link
@@ -179,22 +179,18 @@ class Story(models.Model):
         return self.headline
 
     def get_absolute_url(self) -> str:
-        return reverse(
+        return url_fill(
             "pages:story",
-            kwargs={
-                "channel": self.channel.slug,
-                "section": self.section.slug,
-                "slug": self.slug,
-                "public_id": self.public_key,
-            },
+            channel=self.channel.slug,
+            section=self.section.slug,
+            slug=self.slug,
+            public_id=self.public_key,
         )
 
     def get_section_url(self) -> str:
         """The section's URL from the story's own channel: lists select the channel once,
         not once more per section."""
-        return reverse(
-            "pages:section", kwargs={"channel": self.channel.slug, "section": self.section.slug}
-        )
+        return url_fill("pages:section", channel=self.channel.slug, section=self.section.slug)
 
     @property
     def public_key(self) -> str:

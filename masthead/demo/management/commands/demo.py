@@ -57,6 +57,7 @@ class Command(BaseCommand):
         site = f"http://{host}:{port}"
         self.stdout.write(try_line(site, sources.base_url(sources_port)))
         self.stdout.write(front_line(site) + "\n")
+        self.stdout.write(search_line(site) + "\n")
         if publishers is None:
             return
         self.stdout.write(
@@ -94,6 +95,18 @@ def front_line(site: str) -> str:
         "lists the newest first; a site editor pinned a story at place 3 (front pins: "
         f"{site}/admin/stories/storypin/), City Desk's owner one on {site}/citydesk/ (Pin, on "
         "the channel's desk)"
+    )
+
+
+# Words the demo's stories contain in more than one channel (masthead/search/tests).
+SEARCH_EXAMPLE = "ferry"
+
+
+def search_line(site: str) -> str:
+    """Where to try the search, printed with the demo accounts."""
+    return (
+        f"Search every channel: type in the search box at the top of any page, or open "
+        f"{site}/search?q={SEARCH_EXAMPLE}"
     )
 
 
