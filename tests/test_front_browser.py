@@ -38,10 +38,13 @@ def test_the_tabs_are_links_a_keyboard_follows(page: Page, live_server: Any, sec
 def test_no_front_or_pin_page_is_wider_than_a_phone(
     browser: Browser, live_server: Any, section: Any, curator: Any
 ) -> None:
-    stories = [StoryFactory(section=section, headline=f"{LONG} {n}") for n in range(6)]
+    stories = [
+        StoryFactory(section=section, headline=f"{LONG} {n}", slug=f"long-{n}") for n in range(6)
+    ]
     StoryFactory(
         section=section,
         headline=LONG,
+        slug="long",
         image="stories/2024/05/photo.jpg",
         image_width=1200,
         image_height=800,
