@@ -1,0 +1,145 @@
+"""Which stories are about the same subject as a story: the computation behind its Related
+section, without writes (services.py keeps the result, selectors.py reads it for the page).
+
+A story is scored against its candidates (stories sharing its distinctive words, found by
+``candidates``) in one similarity batch with a sample of other recent stories, so that the
+words every story on the subject uses are not taken for rare ones. Those above
+``RELATED_THRESHOLD`` are related; the ``RELATED_KEPT`` closest are kept, the page shows the
+``RELATED_SHOWN`` newest of them that are still public. Copies of the story (the same
+original article, the same words) are never related to it. docs/decisions/0016-related-stories.md
+says how the threshold was chosen and what was measured.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import html
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+import numpy as np
+from django.utils.html import strip_tags
+
+from masthead.stories.models import Story
+
+from . import similarity
+
+RELATED_THRESHOLD = 0.3  # chosen on the Lee and SemEval pairs (decision 0016): same subject
+RELATED_KEPT = 10  # a list keeps this many, so a withdrawn one leaves the page still full
+RELATED_SHOWN = 5  # the issue's "up to 5"
+CANDIDATES = 50  # stories scored closely per computation: what the index ranks best
+BACKGROUND = 50  # other recent stories in the batch, for the words' document frequencies
+# The first characters of headline, excerpt and body: the lead says which story it is, the
+# corpora the threshold was chosen on are texts of 500 to 1,150 characters, and a story's
+# computation costs the same whatever its length.
+TEXT_CHARS = 1500
+# The same words with other capitals (an entity weighs more) score a little under 1.
+COPY_SCORES_FROM = 0.9
+TEXT_FIELDS = ("id", "headline", "excerpt", "body", "original_url", "status", "published_at")
+
+
+def text_of(story: Story) -> str:
+    """What a story is compared by: its headline, excerpt and body, as plain text, cut to
+    about TEXT_CHARS at a word boundary."""
+    body = html.unescape(strip_tags(story.body.replace("<", " <")))
+    text = "\n".join(part for part in (story.headline, story.excerpt, body) if part.strip())
+    if len(text) <= TEXT_CHARS:
+        return text
+    cut = text[:TEXT_CHARS]
+    return cut[: cut.rfind(" ")] if " " in cut[TEXT_CHARS // 2 :] else cut
+
+
+def version_of(story: Story) -> str:
+    """What a computation for ``story`` depended on: a later run for a story whose version
+    has moved on writes nothing (the change that moved it queued a run of its own)."""
+    live = story.status in Story.LIVE_STATUSES
+    parts = (story.headline, story.excerpt, story.body, story.original_url, str(live))
+    return hashlib.blake2b("\x00".join(parts).encode(), digest_size=16).hexdigest()
+
+
+def candidates(story: Story, *, limit: int = CANDIDATES) -> list[int]:
+    """Ids of published stories that may be about the same subject, best first, without the
+    story itself. Until the search index offers its own, the newest published stories."""
+    return list(
+        Story.objects.published()
+        .exclude(pk=story.pk)
+        .newest_first()
+        .values_list("pk", flat=True)[:limit]
+    )
+
+
+def background(*, exclude: Iterable[int], limit: int = BACKGROUND) -> list[int]:
+    """Ids of the newest published stories not in ``exclude``: a cheap sample of what the
+    site writes about, for the batch's document frequencies."""
+    return list(
+        Story.objects.published()
+        .exclude(pk__in=list(exclude))
+        .newest_first()
+        .values_list("pk", flat=True)[:limit]
+    )
+
+
+def _terms(text: str) -> tuple[str, ...]:
+    return tuple(token.term for token in similarity.tokens(text))
+
+
+def is_copy(story: Story, other: Story, *, texts: dict[int, str], score: float) -> bool:
+    """``other`` is the same piece as ``story``: the same original article (curated by
+    two channels) or the same words (a story posted twice), whatever its markup or case.
+    Texts with the same words score nearly 1, so only those are read word by word."""
+    if story.original_url and story.original_url == other.original_url:
+        return True
+    return score >= COPY_SCORES_FROM and _terms(texts[story.pk]) == _terms(texts[other.pk])
+
+
+@dataclass(frozen=True)
+class Scored:
+    story_id: int
+    score: float
+
+
+@dataclass(frozen=True)
+class Computed:
+    """A story's related stories (closest first, at most RELATED_KEPT), and the score of
+    every candidate, related or not, which decides whether the story joins their lists."""
+
+    version: str
+    related: list[Scored]
+    scores: dict[int, float]
+
+
+def compute(story: Story, others: Sequence[Story], *, background_texts: Sequence[str]) -> Computed:
+    """Score ``story`` against ``others`` (its candidates), with ``background_texts`` in the
+    batch for the statistics only. Copies of the story score 0 and are never related."""
+    texts = {other.pk: text_of(other) for other in others}
+    texts[story.pk] = text_of(story)
+    batch = similarity.Batch([texts[story.pk], *texts.values(), *background_texts])
+    rows = np.array([batch.index[texts[other.pk]] for other in others], dtype=np.int64)
+    found = batch.scores(np.full(len(rows), batch.index[texts[story.pk]]), rows)
+    scores = {
+        other.pk: 0.0 if is_copy(story, other, texts=texts, score=score) else float(score)
+        for other, score in zip(others, found, strict=True)
+        if other.pk != story.pk
+    }
+    ranked = sorted(scores.items(), key=lambda item: (-item[1], item[0]))
+    by_pk = {other.pk: other for other in others}
+    related: list[Scored] = []
+    seen: set[object] = set()  # a list names one of several copies of a piece, the closest
+    for pk, score in ranked:
+        if score < RELATED_THRESHOLD or len(related) == RELATED_KEPT:
+            break
+        keys = {_terms(texts[pk])} | ({by_pk[pk].original_url} if by_pk[pk].original_url else set())
+        if not keys & seen:
+            related.append(Scored(pk, score))
+        seen |= keys
+    return Computed(version_of(story), related, scores)
+
+
+def merged(current: Sequence[Scored], *, story_id: int, score: float | None) -> list[Scored]:
+    """A list with ``story_id`` offered at ``score`` (None: taken out): closest first, at
+    most RELATED_KEPT; a newcomer weaker than a full list's weakest stays out."""
+    entries = [entry for entry in current if entry.story_id != story_id]
+    if score is not None and score >= RELATED_THRESHOLD:
+        entries.append(Scored(story_id, score))
+    entries.sort(key=lambda entry: (-entry.score, entry.story_id))
+    return entries[:RELATED_KEPT]
