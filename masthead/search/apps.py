@@ -2,8 +2,10 @@ from django.apps import AppConfig
 
 
 class SearchConfig(AppConfig):
-    """Finding stories again: related stories on each story's page, and the text similarity
-    they are computed with (``masthead similarity``); the index and its engines come next."""
+    """Finding stories again: the index over every story and its two engines (FTS5 on
+    SQLite, full text on PostgreSQL), the readers' query language, and the text similarity
+    related stories are computed with (``masthead similarity``), and each story's related
+stories."""
 
     name = "masthead.search"
     label = "search"
@@ -11,9 +13,16 @@ class SearchConfig(AppConfig):
     def ready(self) -> None:
         from django.db.models.signals import post_save, pre_delete
 
-        from masthead.stories.models import Story
+        from masthead.channels.models import Channel, Section
+        from masthead.stories.models import Source, Story
 
         from . import receivers
 
+        for model in (Story, Channel, Section, Source):
+            post_save.connect(
+                receivers.saved, sender=model, dispatch_uid=f"search-{model.__name__}"
+            )
+        # After the index's receiver: the index is brought up to date after the commit first,
+        # and the related stories' computation finds the story by its new words.
         post_save.connect(receivers.story_saved, sender=Story, dispatch_uid="search-related")
         pre_delete.connect(receivers.story_deleting, sender=Story, dispatch_uid="search-related")

@@ -1,22 +1,28 @@
-"""What the stories app, below search, tells it through Django's model signals: a story was
-saved or is being deleted. Stories cannot import search; these receivers are connected in
-``SearchConfig.ready``.
+"""What the apps below search tell it through Django's model signals (they cannot import
+search; the receivers are connected in ``SearchConfig.ready``).
 
+- A story, channel, section or source was saved: the triggers have marked what changed
+  (index.py); ``saved`` only makes sure the marks are worked off once the transaction
+  commits, while the request that made them answers. Writes that send no signal are found by
+  the worker's ``PendingLoop``.
 - A public story whose text or publication changed gets its related stories computed in the
-  background, after the commit (the worker reads the committed rows).
+  background, after the commit (``story_saved``; the worker reads the committed rows).
 - A story that is no longer public (withdrawn, back to draft) or is being deleted leaves
-  every list inside the same transaction, so no page lists it once the change is visible.
+  every list of related stories inside the same transaction, so no page lists it once the
+  change is visible (``story_saved``, ``story_deleting``).
 """
 
 from __future__ import annotations
 
+from functools import partial
 from typing import Any
 
-from django.db import transaction
+from django.db import connection, transaction
 
 from masthead.stories.models import Story
 
 from . import services
+from .index import index_pending_soon
 from .tasks import related_update_task
 
 # The fields a story's related stories depend on: an edit of others (comments open, a
@@ -24,6 +30,12 @@ from .tasks import related_update_task
 COMPARED_FIELDS = frozenset(
     {"headline", "excerpt", "body", "original_url", "status", "published_at"}
 )
+
+
+def saved(sender: Any, **kwargs: Any) -> None:
+    if kwargs.get("raw"):
+        return  # loaddata: the triggers marked the rows; the worker's loop indexes them
+    index_pending_soon()
 
 
 def story_saved(
@@ -37,11 +49,26 @@ def story_saved(
     if raw or (update_fields is not None and not update_fields & COMPARED_FIELDS):
         return
     if instance.status in Story.LIVE_STATUSES:
-        story_id = instance.pk
-        transaction.on_commit(lambda: related_update_task.enqueue(story_id), robust=True)
+        related_update_soon(instance.pk)
     elif not created:  # a new story is in nobody's list yet
         services.related_forget(instance.pk)
 
 
 def story_deleting(sender: Any, instance: Story, **kwargs: Any) -> None:
     services.related_forget(instance.pk)
+
+
+def related_update_soon(story_id: int) -> None:
+    """Once the transaction commits, queue the story's computation: once per transaction,
+    however many times it saves the story (an edit, then a publication)."""
+    queued = partial(_enqueue, story_id)
+    if connection.in_atomic_block and any(
+        isinstance(entry[1], partial) and entry[1].func is _enqueue and entry[1].args == (story_id,)
+        for entry in connection.run_on_commit
+    ):
+        return
+    transaction.on_commit(queued, robust=True)
+
+
+def _enqueue(story_id: int) -> None:
+    related_update_task.enqueue(story_id)

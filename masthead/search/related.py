@@ -5,7 +5,7 @@ A story is scored against its candidates (stories sharing its distinctive words,
 ``candidates``) in one similarity batch with a sample of other recent stories, so that the
 words every story on the subject uses are not taken for rare ones. Those above
 ``RELATED_THRESHOLD`` are related; the ``RELATED_KEPT`` closest are kept, the page shows the
-``RELATED_SHOWN`` newest of them that are still public. Copies of the story (the same
+newest of them that are still public (selectors.related_list). Copies of the story (the same
 original article, the same words) are never related to it. docs/decisions/0016-related-stories.md
 says how the threshold was chosen and what was measured.
 """
@@ -13,20 +13,19 @@ says how the threshold was chosen and what was measured.
 from __future__ import annotations
 
 import hashlib
-import html
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
 import numpy as np
-from django.utils.html import strip_tags
 
 from masthead.stories.models import Story
 
 from . import similarity
+from .index import html_text
+from .selectors import related_candidates
 
 RELATED_THRESHOLD = 0.25  # best mean F0.5 on the Lee and SemEval pairs (decision 0016)
 RELATED_KEPT = 10  # a list keeps this many, so a withdrawn one leaves the page still full
-RELATED_SHOWN = 5  # the issue's "up to 5"
 CANDIDATES = 50  # stories scored closely per computation: what the index ranks best
 BACKGROUND = 50  # other recent stories in the batch, for the words' document frequencies
 # The first characters of headline, excerpt and body: the lead says which story it is, the
@@ -41,7 +40,7 @@ TEXT_FIELDS = ("id", "headline", "excerpt", "body", "original_url", "status", "p
 def text_of(story: Story) -> str:
     """What a story is compared by: its headline, excerpt and body, as plain text, cut to
     about TEXT_CHARS at a word boundary."""
-    body = html.unescape(strip_tags(story.body.replace("<", " <")))
+    body = html_text(story.body)
     text = "\n".join(part for part in (story.headline, story.excerpt, body) if part.strip())
     if len(text) <= TEXT_CHARS:
         return text
@@ -59,13 +58,8 @@ def version_of(story: Story) -> str:
 
 def candidates(story: Story, *, limit: int = CANDIDATES) -> list[int]:
     """Ids of published stories that may be about the same subject, best first, without the
-    story itself. Until the search index offers its own, the newest published stories."""
-    return list(
-        Story.objects.published()
-        .exclude(pk=story.pk)
-        .newest_first()
-        .values_list("pk", flat=True)[:limit]
-    )
+    story itself: those sharing its most distinctive words, as the search index ranks them."""
+    return related_candidates(story, limit=limit)
 
 
 def background(*, exclude: Iterable[int], limit: int = BACKGROUND) -> list[int]:

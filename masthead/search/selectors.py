@@ -1,14 +1,269 @@
-"""Reads behind pages: a story's related stories."""
+"""Reads behind the search page and related stories: ``search``, ``related_candidates`` (for
+their computation) and ``related_list`` (for the story page).
+
+Both engines answer through the same contract (engines/): the parsed query and the filters
+in, ranked story ids out; this module turns them into a page of ``Hit``s, with the stories
+loaded in one query and a snippet cut for each of the shown results only. A query that cannot
+be run comes back as ``Results.error``, a sentence for the reader (the page answers 400).
+"""
 
 from __future__ import annotations
 
+import datetime as dt
+import math
+import re
+from collections import Counter
+from dataclasses import dataclass, field
+
+from django.db import DatabaseError
 from django.utils import timezone
+from django.utils.translation import gettext as _
+from markupsafe import Markup
 
 from masthead.stories.models import Story
 from masthead.stories.selectors import StoryLink
 
-from .models import RelatedStory
-from .related import RELATED_SHOWN
+from . import snippets
+from .engines import engine
+from .engines.filters import Filters
+from .models import Document, RelatedStory
+from .query import STOP_WORDS, Query, fold, parse
+
+PER_PAGE = 20
+MAX_PER_PAGE = 100
+# Results are counted up to this many: past it a reader refines the query, not the page
+# number, and counting every match of a common word is the cost ranking avoids.
+MAX_COUNTED = 1000
+SORTS = ("relevance", "newest")
+RELATED_TERMS = 12  # a story's most distinctive words that find its neighbours
+RELATED_MIN_LETTERS = 3  # shorter words are initials and abbreviations, rarely a subject
+RELATED_WORDS_READ = 400  # of the body, the lead: what the story is about
+RELATED_SHOWN = 5  # a story page's related stories: the issue's "up to 5"
+_SLUG = re.compile(r"^[a-z0-9](?:[a-z0-9-]{0,48}[a-z0-9])?$")
+_DOMAIN = re.compile(r"^[a-z0-9.-]{1,253}$")
+
+
+@dataclass(frozen=True)
+class Hit:
+    story: Story  # with channel, section and source; its body not loaded
+    snippet: Markup  # safe HTML: text escaped, matched words in <mark>
+    rank: float  # higher is better; comparable within one Results only
+
+
+@dataclass(frozen=True)
+class Results:
+    query: str  # the query as the parser understood it ("" when empty)
+    total: int  # matches counted, at most MAX_COUNTED (``more``: there are more)
+    hits: list[Hit]
+    page: int
+    pages: int
+    error: str | None  # why the query could not be run, for the reader (answer 400)
+    more: bool = False  # ``total`` stopped at MAX_COUNTED
+    parsed: Query = field(default_factory=Query)  # words marked, words dropped, etc.
+
+    @property
+    def words(self) -> tuple[str, ...]:
+        """The words searched for (what the page marks in headlines: ``snippets.highlight``)."""
+        return self.parsed.words
+
+
+def _refused(q: str, message: str, parsed: Query | None = None) -> Results:
+    return Results(
+        query=q, total=0, hits=[], page=1, pages=0, error=message, parsed=parsed or Query()
+    )
+
+
+_PROBLEMS = {
+    "only_excluded": lambda: _(
+        "Add a word to look for: a search cannot be only words to leave out."
+    ),
+    "only_common_words": lambda: _(
+        "Those words are too common to search for. Add a more specific word."
+    ),
+}
+
+
+def _day_start(day: dt.date) -> dt.datetime:
+    return timezone.make_aware(dt.datetime.combine(day, dt.time.min))
+
+
+def _filters(
+    *,
+    channel: str | None,
+    section: str | None,
+    source: str | None,
+    kind: str | None,
+    date_from: dt.date | None,
+    date_to: dt.date | None,
+) -> Filters | str:
+    """The filters, or what is wrong with them, for the reader."""
+
+    def given(value: str | None) -> str | None:
+        value = (value or "").strip().lower()
+        return value or None
+
+    channel, section, source, kind = given(channel), given(section), given(source), given(kind)
+    if section is not None and "/" in section:
+        owner, _slash, section = section.partition("/")
+        if channel is not None and owner != channel:
+            return _("That section is not in the channel chosen.")
+        channel = owner
+    for value in (channel, section):
+        if value is not None and not _SLUG.match(value):
+            return _("Channels and sections are named by their short names, such as “politics”.")
+    if source is not None:
+        source = source.removeprefix("https://").removeprefix("http://").split("/")[0]
+        source = source.removeprefix("www.").rstrip(".")
+        if not _DOMAIN.match(source):
+            return _("A source is a publisher's domain, such as “example.com”.")
+    if kind is not None and kind not in Story.Kind.values:
+        return _("A story is either original or curated.")
+    if date_from is not None and date_to is not None and date_from > date_to:
+        return _("The first date is after the last.")
+    return Filters(
+        now=timezone.now(),
+        channel=channel,
+        section=section,
+        source=source,
+        kind=kind,
+        start=_day_start(date_from) if date_from is not None else None,
+        end=_day_start(date_to + dt.timedelta(days=1)) if date_to is not None else None,
+    )
+
+
+def search(
+    *,
+    q: str,
+    channel: str | None = None,
+    section: str | None = None,
+    source: str | None = None,
+    kind: str | None = None,
+    date_from: dt.date | None = None,
+    date_to: dt.date | None = None,
+    sort: str = "relevance",
+    page: int = 1,
+    per_page: int = PER_PAGE,
+) -> Results:
+    """Published stories matching ``q`` (query.py's language), best first or newest first.
+
+    Filters: ``channel`` a channel's slug; ``section`` either "channel-slug/section-slug" or
+    a section's slug, in ``channel`` when one is given and in every channel that has a section
+    of that slug when not; ``source`` a publisher's domain ("www." and a scheme are ignored);
+    ``kind`` "original" or "curated"; ``date_from`` and ``date_to`` days (inclusive, in the
+    site's time zone) of publication. A filter naming nothing that exists finds nothing.
+    ``page`` is clamped to the pages there are. Never raises on what a reader can send: a
+    query or filter that cannot be run is ``Results.error``; an empty query finds nothing.
+    """
+    parsed = parse(q if isinstance(q, str) else "")
+    shown = str(parsed)
+    if parsed.problem is not None:
+        return _refused(shown, _PROBLEMS[parsed.problem](), parsed)
+    if sort not in SORTS:
+        return _refused(shown, _("Results are sorted by relevance or newest first."), parsed)
+    filters = _filters(
+        channel=channel,
+        section=section,
+        source=source,
+        kind=kind,
+        date_from=date_from,
+        date_to=date_to,
+    )
+    if isinstance(filters, str):
+        return _refused(shown, filters, parsed)
+    if not parsed.clauses:
+        return Results(query=shown, total=0, hits=[], page=1, pages=0, error=None, parsed=parsed)
+    per_page = max(1, min(int(per_page), MAX_PER_PAGE))
+    found = engine()
+    try:
+        total = found.count(parsed, filters, cap=MAX_COUNTED + 1)
+        more = total > MAX_COUNTED
+        total = min(total, MAX_COUNTED)
+        pages = max(1, math.ceil(total / per_page))
+        page = max(1, min(int(page), pages))
+        ranked = (
+            found.page(parsed, filters, sort=sort, offset=(page - 1) * per_page, limit=per_page)
+            if total
+            else []
+        )
+    except DatabaseError:  # a query FTS5 still refuses: say so rather than fail
+        return _refused(shown, _("That search could not be run. Try other words."), parsed)
+    return Results(
+        query=shown,
+        total=total,
+        hits=_hits(ranked, parsed.words),
+        page=page,
+        pages=pages if total else 0,
+        error=None,
+        more=more,
+        parsed=parsed,
+    )
+
+
+def _hits(ranked: list[tuple[int, float]], words: tuple[str, ...]) -> list[Hit]:
+    if not ranked:
+        return []
+    ids = [pk for pk, _rank in ranked]
+    stories = {
+        story.pk: story
+        for story in Story.objects.filter(pk__in=ids)
+        .select_related("channel", "section", "source", "search_document")
+        .defer("body")
+    }
+    hits = []
+    for pk, rank in ranked:
+        story = stories.get(pk)
+        if story is None:  # deleted since it was ranked
+            continue
+        document: Document = story.search_document
+        text = f"{document.excerpt}\n{document.body}" if document.excerpt else document.body
+        hits.append(Hit(story=story, snippet=snippets.snippet(text, words), rank=rank))
+    return hits
+
+
+_TERM = re.compile(r"[^\W_]+")
+
+
+def _distinctive_words(document: Document) -> Counter[str]:
+    """A story's content words (folded) with their weight in it: the headline's count
+    three times, the excerpt's twice, the body's lead once."""
+    counts: Counter[str] = Counter()
+    body = " ".join(document.body.split()[:RELATED_WORDS_READ])
+    for text, weight in ((document.headline, 3), (document.excerpt, 2), (body, 1)):
+        for word in _TERM.findall(fold(text)):
+            if len(word) >= RELATED_MIN_LETTERS and word not in STOP_WORDS:
+                counts[word] += weight
+    return counts
+
+
+def related_candidates(story: Story, *, limit: int = 50) -> list[int]:
+    """Ids of other published stories that share ``story``'s most distinctive words, best
+    first, found through the index: the story's words weighed by how often it uses them and
+    how few stories do (the index's document frequencies), the ``RELATED_TERMS`` best asked
+    for with OR and ranked by the engine. The story itself is never among them; nor is any
+    story readers cannot see. For the related-stories computation, which scores these
+    candidates closely; empty when the story has no document yet."""
+    document = Document.objects.filter(story_id=story.pk).first()
+    if document is None:
+        return []
+    counts = _distinctive_words(document)
+    if not counts:
+        return []
+    found = engine()
+    frequencies = found.document_frequencies(list(counts))
+    total = max(found.document_count(), 1)
+    scored = sorted(
+        counts,
+        key=lambda w: (
+            -(1 + math.log(counts[w])) * math.log(1 + total / (1 + frequencies.get(w, 0))),
+            w,
+        ),
+    )
+    words = [w for w in scored if frequencies.get(w, 0) > 1][:RELATED_TERMS]  # shared with another
+    if not words:
+        return []
+    return found.related(
+        words, exclude=story.pk, filters=Filters(now=timezone.now()), limit=max(1, limit)
+    )
 
 
 def related_list(*, story: Story, limit: int = RELATED_SHOWN) -> list[StoryLink]:

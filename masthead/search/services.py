@@ -27,7 +27,7 @@ from django.utils import timezone
 from masthead.core import pagecache
 from masthead.stories.models import Story
 
-from . import related
+from . import index, related
 from .models import RelatedStory
 from .related import Scored
 
@@ -43,6 +43,9 @@ def related_update(story_id: int) -> int:
     if story is None or story.status not in Story.LIVE_STATUSES:
         with transaction.atomic():
             return related_forget(story_id)
+    # Its candidates are found by its words in the index: the words it has now, whether or
+    # not the index's own work after the commit has run yet.
+    index.index_stories([story_id])
     listing = _listing(story_id)
     wanted = [*related.candidates(story), *listing]
     others = list(

@@ -16,7 +16,7 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from masthead.channels.tests.factories import SectionFactory
-from masthead.search import related, services
+from masthead.search import receivers, related, selectors, services
 from masthead.search.models import RelatedStory
 from masthead.stories.models import Story
 from masthead.stories.services import (
@@ -128,7 +128,12 @@ def test_an_edit_that_changes_nothing_compared_queues_nothing(
     story = publish(FERRY[0])
     with django_capture_on_commit_callbacks(execute=False) as callbacks:
         story_update(actor=None, story=story, comments_open=False, image_caption="A quay")
-    assert callbacks == [] or all("related" not in repr(c) for c in callbacks)
+    assert not [c for c in callbacks if getattr(c, "func", None) is receivers._enqueue]
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        story_update(actor=None, story=story, excerpt="Crews walked out.")
+    assert [c.args for c in callbacks if getattr(c, "func", None) is receivers._enqueue] == [
+        (story.pk,)
+    ]
 
 
 def test_the_page_shows_the_five_closest_public_ones_newest_first(
@@ -147,7 +152,7 @@ def test_the_page_shows_the_five_closest_public_ones_newest_first(
     kept = listed(newest)
     assert len(kept) == 7
     shown = related_on_page(client, newest)
-    assert len(shown) == related.RELATED_SHOWN == 5
+    assert len(shown) == selectors.RELATED_SHOWN == 5
     closest = [Story.objects.get(pk=pk) for pk in kept[:5]]
     by_time = sorted(closest, key=lambda s: s.published_at, reverse=True)
     assert shown == [story.headline for story in by_time]
