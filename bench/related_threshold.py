@@ -67,7 +67,9 @@ def site_scores(queries: list[int], pool: list[str]) -> dict[int, dict[int, floa
     stories = [story(pk, text) for pk, text in enumerate(pool)]
     found: dict[int, dict[int, float]] = {}
     for query in queries:
-        order = [int(pk) for pk in np.argsort(-first[query]) if pk != query and first[query, pk] > 0]
+        order = [
+            int(pk) for pk in np.argsort(-first[query]) if pk != query and first[query, pk] > 0
+        ]
         candidates = order[: related.CANDIDATES]
         rest = sorted(set(range(len(pool))) - {query, *candidates})
         sample = random.Random(query).sample(rest, min(related.BACKGROUND, len(rest)))

@@ -3,9 +3,9 @@ from django.apps import AppConfig
 
 class SearchConfig(AppConfig):
     """Finding stories again: the index over every story and its two engines (FTS5 on
-    SQLite, full text on PostgreSQL), the readers' query language, and the text similarity
-    related stories are computed with (``masthead similarity``), and each story's related
-stories."""
+        SQLite, full text on PostgreSQL), the readers' query language, and the text similarity
+        related stories are computed with (``masthead similarity``), and each story's related
+    stories."""
 
     name = "masthead.search"
     label = "search"

@@ -17,7 +17,7 @@ from __future__ import annotations
 from functools import partial
 from typing import Any
 
-from django.db import connection, transaction
+from django.db import transaction
 
 from masthead.stories.models import Story
 
@@ -59,15 +59,10 @@ def story_deleting(sender: Any, instance: Story, **kwargs: Any) -> None:
 
 
 def related_update_soon(story_id: int) -> None:
-    """Once the transaction commits, queue the story's computation: once per transaction,
-    however many times it saves the story (an edit, then a publication)."""
-    queued = partial(_enqueue, story_id)
-    if connection.in_atomic_block and any(
-        isinstance(entry[1], partial) and entry[1].func is _enqueue and entry[1].args == (story_id,)
-        for entry in connection.run_on_commit
-    ):
-        return
-    transaction.on_commit(queued, robust=True)
+    """Once the transaction commits, queue the story's computation. A transaction that saves
+    the story twice (an edit, then its publication) queues two: the second finds the lists
+    as the first left them and writes nothing."""
+    transaction.on_commit(partial(_enqueue, story_id), robust=True)
 
 
 def _enqueue(story_id: int) -> None:

@@ -5,6 +5,7 @@ itself or a copy of it, and gone at once when a story stops being public."""
 from __future__ import annotations
 
 import datetime as dt
+import threading
 from collections.abc import Callable
 from typing import Any
 
@@ -41,7 +42,11 @@ def publish(section: Any, django_capture_on_commit_callbacks: Any) -> Publish:
     hours = iter(range(100, 0, -1))
 
     def publish(
-        text: tuple[str, str, str], *, in_section: Any = None, hours_ago: int | None = None, **extra: Any
+        text: tuple[str, str, str],
+        *,
+        in_section: Any = None,
+        hours_ago: int | None = None,
+        **extra: Any,
     ) -> Story:
         headline, excerpt, body = text
         where = in_section or section
@@ -145,9 +150,7 @@ def test_the_page_shows_the_five_closest_public_ones_newest_first(
     for n in range(7):
         headline = f"{base[0]} (report {n + 10})"
         body = f"{base[2]} Reported by desk number {n + 10}."
-        stories.append(
-            publish((headline, base[1], body), in_section=elsewhere if n % 2 else None)
-        )
+        stories.append(publish((headline, base[1], body), in_section=elsewhere if n % 2 else None))
     newest = publish(FERRY[1], hours_ago=1)
     kept = listed(newest)
     assert len(kept) == 7
@@ -181,7 +184,11 @@ def test_a_story_is_never_related_to_itself_or_to_its_copies(
     assert listed(curated) == [sibling.pk]
     assert curated.pk not in listed(again) and curated.pk not in listed(posted_twice)
     # The sibling's own list names one of the three copies.
-    assert len(listed(sibling)) == 1 and listed(sibling)[0] in {curated.pk, again.pk, posted_twice.pk}
+    assert len(listed(sibling)) == 1 and listed(sibling)[0] in {
+        curated.pk,
+        again.pk,
+        posted_twice.pk,
+    }
     assert related_on_page(client, curated) == [FERRY[2][0]]
     assert not RelatedStory.objects.filter(story_id=models_f("related_id")).exists()
 
@@ -333,3 +340,55 @@ def test_lists_keep_the_closest_and_a_weaker_newcomer_stays_out() -> None:
     assert related.merged(full, story_id=3, score=None) == [e for e in full if e.story_id != 3]
     below = related.RELATED_THRESHOLD - 0.01
     assert related.merged([], story_id=5, score=below) == []
+
+
+@pytest.mark.django_db(transaction=True)
+def test_two_runs_at_once_from_two_threads_leave_one_list(
+    section: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    stories = []
+    for n, (headline, excerpt, body) in enumerate(FERRY):
+        story = story_create(
+            actor=None,
+            channel=section.channel,
+            section=section,
+            headline=headline,
+            excerpt=excerpt,
+            body=body,
+        )  # committed at once: the task runs as the commit's callback
+        stories.append(
+            story_publish(actor=None, story=story, at=timezone.now() - dt.timedelta(hours=n + 1))
+        )
+    expected = listed(stories[0])
+    assert len(expected) == 3
+    RelatedStory.objects.all().delete()
+    together = threading.Barrier(2)
+    real = related.compute
+
+    def compute_together(*args: Any, **kwargs: Any) -> related.Computed:
+        result = real(*args, **kwargs)
+        together.wait(timeout=30)  # both have scored before either writes
+        return result
+
+    monkeypatch.setattr(related, "compute", compute_together)
+    errors: list[BaseException] = []
+
+    def run() -> None:
+        try:
+            services.related_update(stories[0].pk)
+        except BaseException as error:  # reported by the assertion below
+            errors.append(error)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=run) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    assert errors == []
+    assert listed(stories[0]) == expected
+    ranks = RelatedStory.objects.filter(story=stories[0]).values_list("rank", flat=True)
+    assert sorted(ranks) == [1, 2, 3]
+    for other in stories[1:]:  # each was offered the story by both runs: listed once
+        assert listed(other).count(stories[0].pk) == 1
