@@ -110,3 +110,9 @@ def related(words: list[str], *, exclude: int, filters: Filters, limit: int) -> 
             [*words, exclude, *params, limit],
         )
         return [int(pk) for (pk,) in cursor.fetchall()]
+
+
+def documents_written(
+    old: list[tuple[int, tuple[str, ...]]], new: list[tuple[int, tuple[str, ...]]]
+) -> None:
+    """Nothing to do: ``vector`` is a generated column, computed as a document is written."""

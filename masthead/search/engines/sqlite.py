@@ -10,6 +10,7 @@ stories in docs/performance.md) that fits the budget, with the live filter joine
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 import Stemmer
@@ -112,3 +113,34 @@ def related(words: list[str], *, exclude: int, filters: Filters, limit: int) -> 
             [expression, exclude, *params, limit],
         )
         return [int(pk) for (pk,) in cursor.fetchall()]
+
+
+_NEEDS_FOLD = re.compile("[" + "".join(EXTRA_FOLDS) + "]")
+COLUMNS = tuple(WEIGHTS)
+
+
+def _folded(text: str) -> str:
+    return text.translate(_FOLDS) if _NEEDS_FOLD.search(text) else text
+
+
+def documents_written(
+    old: list[tuple[int, tuple[str, ...]]], new: list[tuple[int, tuple[str, ...]]]
+) -> None:
+    """Bring ``search_fts`` in step with documents just written (their columns in the order
+    of ``COLUMNS``): ``old`` are the values replaced, ``new`` the values now. Done here
+    rather than by triggers so the folding (EXTRA_FOLDS) costs a ``str.translate`` of the
+    few texts that need it; a document deleted is taken out by its trigger, which folds in
+    SQL with the same table (migrations 0001 and 0002)."""
+    names = ", ".join(COLUMNS)
+    marks = ", ".join(["%s"] * (len(COLUMNS) + 1))
+    with connection.cursor() as cursor:
+        if old:
+            cursor.executemany(
+                f"INSERT INTO search_fts (search_fts, rowid, {names}) VALUES ('delete', {marks})",  # noqa: S608 - constants and placeholders only
+                [(pk, *map(_folded, texts)) for pk, texts in old],
+            )
+        if new:
+            cursor.executemany(
+                f"INSERT INTO search_fts (rowid, {names}) VALUES ({marks})",  # noqa: S608 - constants and placeholders only
+                [(pk, *map(_folded, texts)) for pk, texts in new],
+            )
