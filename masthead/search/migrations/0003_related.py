@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('search', '0001_initial'),
+        ('search', '0002_fts_written_by_index'),
         ('stories', '0004_story_published_date_only'),
     ]
 
