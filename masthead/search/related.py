@@ -63,12 +63,13 @@ def candidates(story: Story, *, limit: int = CANDIDATES) -> list[int]:
 
 
 def background(*, exclude: Iterable[int], limit: int = BACKGROUND) -> list[int]:
-    """Ids of the newest published stories not in ``exclude``: a cheap sample of what the
-    site writes about, for the batch's document frequencies."""
+    """Ids of the latest published stories not in ``exclude`` (by id: the latest written):
+    a cheap sample of what the site writes about, for the batch's document frequencies."""
+    # The newest rows: read backwards along the primary key, never sorting the stories.
     return list(
         Story.objects.published()
         .exclude(pk__in=list(exclude))
-        .newest_first()
+        .order_by("-pk")
         .values_list("pk", flat=True)[:limit]
     )
 
@@ -100,6 +101,8 @@ class Computed:
     version: str
     related: list[Scored]
     scores: dict[int, float]
+    # The candidates the story is offered to: its list's, and the copies left out of it.
+    reach: frozenset[int] = frozenset()
 
 
 def compute(story: Story, others: Sequence[Story], *, background_texts: Sequence[str]) -> Computed:
@@ -118,15 +121,17 @@ def compute(story: Story, others: Sequence[Story], *, background_texts: Sequence
     ranked = sorted(scores.items(), key=lambda item: (-item[1], item[0]))
     by_pk = {other.pk: other for other in others}
     related: list[Scored] = []
+    reach: set[int] = set()
     seen: set[object] = set()  # a list names one of several copies of a piece, the closest
     for pk, score in ranked:
         if score < RELATED_THRESHOLD or len(related) == RELATED_KEPT:
             break
+        reach.add(pk)
         keys = {_terms(texts[pk])} | ({by_pk[pk].original_url} if by_pk[pk].original_url else set())
         if not keys & seen:
             related.append(Scored(pk, score))
         seen |= keys
-    return Computed(version_of(story), related, scores)
+    return Computed(version_of(story), related, scores, frozenset(reach))
 
 
 def merged(current: Sequence[Scored], *, story_id: int, score: float | None) -> list[Scored]:

@@ -2,9 +2,11 @@
 of the stories it is related to, and taken out of every list when it stops being public.
 
 ``related_update`` runs in the background (tasks.py) after a story is published or edited:
-it reads fresh rows, scores outside any transaction (related.py), then writes each list in a
-short transaction of its own that holds that list's story locked, so a transaction never
-holds two stories' locks and two writers of one list take turns. A run whose story has
+it reads fresh rows, scores outside any transaction (related.py), then writes in short
+transactions that hold the lists' stories locked: its own list in one, the lists it is
+offered to in another, their stories locked in the order of their ids (every transaction here
+that locks several stories does so), so two writers of one list take turns and writers of
+crossing lists cannot deadlock. A run whose story has
 changed since it read it (another version of its text, or no longer public) writes nothing:
 the change queued a run of its own. ``related_forget`` runs inside the transaction that
 withdraws, unpublishes or deletes a story (receivers.py).
@@ -17,6 +19,7 @@ docs/decisions/0016-related-stories.md.
 from __future__ import annotations
 
 import datetime as dt
+from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from functools import partial
 
@@ -60,13 +63,10 @@ def related_update(story_id: int) -> int:
     ]
     computed = related.compute(story, others, background_texts=texts)
     changed = int(_replace(story_id, computed, started=started))
-    # Copies left out of this story's list are offered it too: each is its own page.
-    above = {pk for pk, score in computed.scores.items() if score >= related.RELATED_THRESHOLD}
-    offered = above | set(listing)
-    for other_id in sorted(offered):
-        score = computed.scores.get(other_id)
-        changed += _offer(other_id, offered=story_id, score=score, version=computed.version)
-    return changed
+    # The stories of its list and the copies left out of it (each is a page of its own), and
+    # the lists that hold it now: re-scored, or taken out.
+    offers = {pk: computed.scores.get(pk) for pk in [*computed.reach, *listing]}
+    return changed + _offer(offers, offered=story_id, version=computed.version)
 
 
 def related_forget(story_id: int) -> int:
@@ -135,20 +135,36 @@ def _replace(story_id: int, computed: related.Computed, *, started: dt.datetime)
         return _write(story, _public(entries)[: related.RELATED_KEPT], rows)
 
 
-def _offer(list_id: int, *, offered: int, score: float | None, version: str) -> bool:
-    """Offer story ``offered`` at ``score`` (None: take it out) to the list of ``list_id``,
-    if ``offered`` is still the version that was scored and ``list_id`` is public."""
+def _offer(offers: dict[int, float | None], *, offered: int, version: str) -> int:
+    """Offer story ``offered`` to the lists of the stories in ``offers``, each at its score
+    (None: take it out), if ``offered`` is still the version that was scored; only public
+    stories' lists. One transaction, the lists' stories locked in the order of their ids (as
+    every transaction here that locks more than one story), so runs that offer to crossing
+    lists take turns instead of deadlocking. Returns how many lists changed."""
+    if not offers:
+        return 0
     with transaction.atomic():
-        story = _locked(list_id)
-        if story is None or story.status not in Story.LIVE_STATUSES:
-            return False
         now = Story.objects.filter(pk=offered).only(*related.TEXT_FIELDS).first()
         if now is None or related.version_of(now) != version:
-            return False
-        rows = _current(list_id)
-        current = [Scored(row.related_id, row.score) for row in rows]
-        entries = related.merged(current, story_id=offered, score=score)
-        return _write(story, entries, rows)
+            return 0
+        stories = list(
+            Story.objects.select_for_update(of=("self",))
+            .select_related("channel", "section")
+            .only("status", *URL_FIELDS)
+            .filter(pk__in=list(offers), status__in=Story.LIVE_STATUSES)
+            .order_by("pk")
+        )
+        rows: dict[int, list[RelatedStory]] = defaultdict(list)
+        for row in RelatedStory.objects.filter(story_id__in=[s.pk for s in stories]).order_by(
+            "story_id", "rank"
+        ):
+            rows[row.story_id].append(row)
+        changed = 0
+        for story in stories:
+            current = [Scored(row.related_id, row.score) for row in rows[story.pk]]
+            entries = related.merged(current, story_id=offered, score=offers[story.pk])
+            changed += _write(story, entries, rows[story.pk])
+        return changed
 
 
 def _public(entries: Sequence[Scored]) -> list[Scored]:
@@ -191,6 +207,15 @@ def _write(story: Story, entries: Sequence[Scored], rows: Sequence[RelatedStory]
 def _pages_changed(story_ids: list[int]) -> None:
     """The stories' lists changed outside their own computation: their pages are rendered
     again (a new revision for the caches keyed by it, the anonymous pages dropped)."""
-    Story.objects.filter(pk__in=story_ids).update(revision=F("revision") + 1)
-    stories = Story.objects.filter(pk__in=story_ids).select_related("channel", "section")
-    pagecache.invalidate_paths([story.get_absolute_url() for story in stories.only(*URL_FIELDS)])
+    with transaction.atomic():
+        stories = list(
+            Story.objects.select_for_update(of=("self",))
+            .select_related("channel", "section")
+            .only(*URL_FIELDS)
+            .filter(pk__in=story_ids)
+            .order_by("pk")
+        )
+        Story.objects.filter(pk__in=[story.pk for story in stories]).update(
+            revision=F("revision") + 1
+        )
+    pagecache.invalidate_paths([story.get_absolute_url() for story in stories])

@@ -305,10 +305,10 @@ def test_two_runs_on_the_same_rows_leave_one_list(publish: Publish) -> None:
 def test_an_offer_from_a_story_that_has_moved_on_is_refused(publish: Publish) -> None:
     first, second = publish(FERRY[0]), publish(GLACIER[0])
     stale = related.version_of(Story(headline="An older text", status=Story.Status.PUBLISHED))
-    assert not services._offer(first.pk, offered=second.pk, score=0.9, version=stale)
+    assert not services._offer({first.pk: 0.9}, offered=second.pk, version=stale)
     assert listed(first) == []
     fresh = related.version_of(Story.objects.get(pk=second.pk))
-    assert services._offer(first.pk, offered=second.pk, score=0.9, version=fresh)
+    assert services._offer({first.pk: 0.9}, offered=second.pk, version=fresh)
     assert listed(first) == [second.pk]
 
 
