@@ -17,6 +17,7 @@ urlpatterns = [
     path("", include("masthead.notifications.urls")),
     path("", include("masthead.stories.urls")),
     path("", include("masthead.ingest.urls")),
+    path("", include("masthead.search.urls")),
     path("", include("masthead.pages.urls")),
 ]
 

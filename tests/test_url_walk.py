@@ -364,6 +364,8 @@ def fillers(w: World) -> dict[str, list[dict[str, Any]]]:
         "stories:curate": channels,
         "stories:edit": in_a,
         "stories:withdraw": in_a,
+        "stories:pin": in_a,
+        "stories:unpin": in_a,
         "ingest:queue": channels,
         "ingest:submit": channels,
         "ingest:dismiss": channels,

@@ -21,9 +21,13 @@ class NavChannel:
 
 
 def nav_channels() -> list[NavChannel]:
-    """The channels in the site navigation; read from the cache, not the database, per page."""
+    """The channels in the site navigation; read from this process's copy (LOCAL_SECONDS),
+    else the shared cache, not the database, per page."""
     from .models import Channel
 
+    channels: list[NavChannel] | None = _local.get(NAV_CACHE_KEY)
+    if channels is not None:
+        return channels
     channels = cache.get(NAV_CACHE_KEY)
     if channels is None:
         channels = [
@@ -31,7 +35,15 @@ def nav_channels() -> list[NavChannel]:
             for c in Channel.objects.only("slug", "name").order_by("name")
         ]
         cache.set(NAV_CACHE_KEY, channels, NAV_CACHE_SECONDS)
+    _local.set(NAV_CACHE_KEY, channels, LOCAL_SECONDS)
     return channels
+
+
+def nav_channels_forget() -> None:
+    """After a commit that adds or renames a channel: this process at once, the others
+    within LOCAL_SECONDS."""
+    cache.delete(NAV_CACHE_KEY)
+    _local.delete(NAV_CACHE_KEY)
 
 
 def navigation(request: HttpRequest) -> dict[str, Callable[[], list[NavChannel]]]:

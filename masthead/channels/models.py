@@ -4,8 +4,9 @@ from typing import ClassVar
 
 from django.conf import settings
 from django.db import models
-from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
+
+from masthead.core.urlfill import url_fill
 
 from .validators import validate_channel_slug, validate_slug
 
@@ -28,7 +29,7 @@ class Channel(models.Model):
         return self.name
 
     def get_absolute_url(self) -> str:
-        return reverse("pages:channel", kwargs={"channel": self.slug})
+        return url_fill("pages:channel", channel=self.slug)
 
 
 class Section(models.Model):
@@ -49,7 +50,7 @@ class Section(models.Model):
         return f"{self.channel.name} / {self.name}"
 
     def get_absolute_url(self) -> str:
-        return reverse("pages:section", kwargs={"channel": self.channel.slug, "section": self.slug})
+        return url_fill("pages:section", channel=self.channel.slug, section=self.slug)
 
 
 class ChannelRole(models.Model):

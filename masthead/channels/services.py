@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.utils.translation import gettext as _
@@ -10,7 +9,7 @@ from django.utils.translation import gettext as _
 from masthead.accounts.models import User
 
 from . import signals
-from .context_processors import NAV_CACHE_KEY
+from .context_processors import nav_channels_forget
 from .models import Channel, ChannelRole, Follow, Section
 from .selectors import is_owner
 
@@ -37,7 +36,7 @@ def channel_create(
     channel.save()
     if owner is not None:
         role_grant(actor=actor, channel=channel, user=owner, role=ChannelRole.Role.OWNER)
-    transaction.on_commit(lambda: cache.delete(NAV_CACHE_KEY))
+    transaction.on_commit(nav_channels_forget)
     return channel
 
 
@@ -130,7 +129,12 @@ def follow_set(*, actor: User, channel: Channel, following: bool) -> bool:
     if not actor.is_authenticated or not actor.is_active:
         raise PermissionDenied(_("Log in to follow a channel."))
     if following:
-        Follow.objects.get_or_create(member=actor, channel=channel)
+        changed = Follow.objects.get_or_create(member=actor, channel=channel)[1]
     else:
-        Follow.objects.filter(member=actor, channel=channel).delete()
+        changed = bool(Follow.objects.filter(member=actor, channel=channel).delete()[0])
+    if changed:
+        channel_id = channel.pk
+        transaction.on_commit(
+            lambda: signals.follow_changed.send(sender=Follow, channel_id=channel_id)
+        )
     return following

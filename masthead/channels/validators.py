@@ -23,6 +23,7 @@ RESERVED_CHANNEL_SLUGS = frozenset(
         "help",
         "home",
         "inbox",
+        "latest",  # the front page's Latest tab
         "login",
         "logout",
         "media",
@@ -36,6 +37,7 @@ RESERVED_CHANNEL_SLUGS = frozenset(
         "static",
         "stories",
         "studio",
+        "top",  # kept for the front page's tabs
         "www",
     }
 )

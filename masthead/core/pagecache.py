@@ -15,11 +15,15 @@ generation number per path in the shared cache. A render stores its page under t
 it read *before* rendering, so a render racing a write files its old page where no later reader
 looks. A process trusts its in-memory copy for ``GENERATION_CHECK_SECONDS`` before asking the
 shared cache whether the path moved on: readers served by another process may see a page up to
-that long after the write; the writing process drops its copies at once.
+that long after the write; the writing process drops its copies at once. A page's timeout
+holds in memory as in the shared cache: a listing whose counts no write invalidates is
+rendered again once its LISTING_SECONDS are up, in every process.
 
 Only views that opt in with ``@cache_for_anonymous`` are stored, and never a response that sets
-a cookie (a CSRF token, a message), so nothing personal can enter the cache. See
-docs/decisions/0003-page-cache.md.
+a cookie (a CSRF token, a message), so nothing personal can enter the cache. A page is cached
+without a query string or with ``?page=N``; a path registered with ``cache_queries`` (the
+search page) also with a query made of the parameters it names, and it may follow other paths:
+invalidating one of those invalidates it too. See docs/decisions/0003-page-cache.md.
 """
 
 from __future__ import annotations
@@ -32,7 +36,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from functools import lru_cache, wraps
 from typing import Any, Protocol
-from urllib.parse import parse_qsl
+from urllib.parse import parse_qsl, urlencode
 
 from django.conf import settings
 from django.core.cache import cache
@@ -44,7 +48,7 @@ from django.utils.http import parse_etags
 from . import versions
 from .numbers import whole_number
 
-KEY_PREFIX = "page:v2:"
+KEY_PREFIX = "page:v3:"
 LISTING_SECONDS = 60  # front, channel, section and profile pages: counts may lag this much
 GENERATION_CHECK_SECONDS = 1.0  # how stale another process's copy of a page may be
 LOCAL_PAGES = 256  # pages each process keeps in memory (a story page with comments: ~100 KB)
@@ -69,10 +73,31 @@ class _Page:
     headers: Headers
     body: bytes
     checked: float
+    expires: float  # time.time() after which the page is rendered again
 
 
 _local: OrderedDict[tuple[str, str, str], _Page] = OrderedDict()  # (path, query, host)
 _local_lock = threading.Lock()
+
+
+@dataclass(frozen=True, slots=True)
+class _QueryPage:
+    params: frozenset[str]
+    follows: tuple[str, ...]
+
+
+_query_pages: dict[str, _QueryPage] = {}  # path -> what its cacheable queries may carry
+
+
+def cache_queries(path: str, *, params: Iterable[str], follows: Iterable[str] = ()) -> None:
+    """Let the page cache keep the page at ``path`` per query string, when the query names
+    only ``params``, each once; and file it under the versions of the paths in ``follows``
+    too, so that invalidating one of them (``invalidate_paths``) invalidates it as well.
+
+    The search page follows the front page: every service that changes which stories are
+    public invalidates ``/``, and so every cached search. Called from an app's ``ready()``.
+    """
+    _query_pages[path] = _QueryPage(frozenset(params) | {"page"}, tuple(follows))
 
 
 def cache_for_anonymous(timeout: int | None = None) -> Callable[..., Any]:
@@ -114,8 +139,14 @@ def _first_segment(path: str) -> str:
 
 def _generation(path: str) -> str:
     """The generation a page at ``path`` is filed under: its own and its channel's (the
-    first path segment's)."""
-    return versions.current("page:" + _hash(path), "page:" + _hash(_first_segment(path)))
+    first path segment's), and those of the paths it follows (``cache_queries``)."""
+    registered = _query_pages.get(path)
+    follows = registered.follows if registered else ()
+    return versions.current(
+        "page:" + _hash(path),
+        "page:" + _hash(_first_segment(path)),
+        *("page:" + _hash(followed) for followed in follows),
+    )
 
 
 def _shared_key(path: str, generation: str, query: str, host: str) -> str:
@@ -137,19 +168,43 @@ def _valid_host(environ: dict[str, Any]) -> str | None:
 
 
 PAGE_MAX = 10_000  # no list has more pages; a bigger number is not worth a cache entry
+QUERY_KEY_MAX = 2_000  # longer queries (a pasted article) are one of a kind: not stored
+QUERY_HASHED_FROM = 100  # a longer query is keyed by its hash: the key stays short
 
 
-def _cacheable_query(query_string: str) -> str | None:
+def _cacheable_query(query_string: str, path: str = "") -> str | None:
     """The query part that belongs in the key, or None if the query makes the page personal
-    or one of a kind (tracking parameters, searches)."""
+    or one of a kind (tracking parameters, unknown parameters, a repeated one)."""
     if not query_string:
         return ""
+    if len(query_string) > QUERY_KEY_MAX:
+        return None
     pairs = parse_qsl(query_string, keep_blank_values=True)
+    registered = _query_pages.get(path)
+    if registered is not None:
+        return _registered_query(pairs, registered.params)
     if len(pairs) == 1 and pairs[0][0] == "page":
         # One key per page: "3", "03" and "٣" are one page, a number too long is none.
         number = whole_number(pairs[0][1], maximum=PAGE_MAX)
         return None if number is None else f"page={number}"
     return None
+
+
+def _registered_query(pairs: list[tuple[str, str]], params: frozenset[str]) -> str | None:
+    """One key for one query however it was spelled (order, percent-encoding, "+" or "%20").
+    Values stay as they came: the view decides what they mean, so two spellings it reads
+    alike may make two entries, never one entry for two pages."""
+    names = [name for name, _value in pairs]
+    if len(set(names)) != len(names) or not params.issuperset(names):
+        return None
+    values = dict(pairs)
+    if "page" in values:
+        number = whole_number(values["page"], maximum=PAGE_MAX)
+        if number is None:
+            return None
+        values["page"] = str(number)
+    key = urlencode(sorted(values.items()))
+    return key if len(key) < QUERY_HASHED_FROM else "h:" + _hash(key)
 
 
 def _personal(environ: dict[str, Any]) -> bool:
@@ -189,7 +244,7 @@ class PageCacheApp:
             and settings.MASTHEAD_PAGE_CACHE
             and not _personal(environ)
         ):
-            query = _cacheable_query(environ.get("QUERY_STRING", ""))
+            query = _cacheable_query(environ.get("QUERY_STRING", ""), environ.get("PATH_INFO", "/"))
         host = _valid_host(environ)
         if query is None or host is None:
             return self.app(environ, self._unmarking(start_response))
@@ -197,6 +252,8 @@ class PageCacheApp:
         key = (path, query, host)
         now = time.monotonic()
         page = _local.get(key)
+        if page is not None and page.expires <= time.time():
+            page = None  # its timeout is up here too, whatever the shared cache still holds
         if page is not None and now - page.checked < GENERATION_CHECK_SECONDS:
             return self._serve(page, environ, start_response, "hit")
         generation = _generation(path)
@@ -204,9 +261,9 @@ class PageCacheApp:
             page.checked = now
             return self._serve(page, environ, start_response, "hit")
         stored = cache.get(_shared_key(path, generation, query, host))
-        if stored is not None:
-            etag, headers, body = stored
-            page = _Page(generation, etag, headers, body, now)
+        if stored is not None and stored[3] > time.time():
+            etag, headers, body, expires = stored
+            page = _Page(generation, etag, headers, body, now, expires)
             self._remember(key, page)
             return self._serve(page, environ, start_response, "hit")
         return self._render(environ, start_response, key, generation)
@@ -253,12 +310,13 @@ class PageCacheApp:
             for name, value in captured["headers"]
             if name.lower() not in {"etag", "content-length"}
         ]
+        expires = time.time() + captured["seconds"]
         cache.set(
             _shared_key(key[0], generation, key[1], key[2]),
-            (etag, headers, body),
+            (etag, headers, body, expires),
             captured["seconds"],
         )
-        page = _Page(generation, etag, headers, body, time.monotonic())
+        page = _Page(generation, etag, headers, body, time.monotonic(), expires)
         self._remember(key, page)
         return self._serve(page, environ, start_response, "miss")
 
@@ -298,14 +356,22 @@ class PageCacheApp:
 
 
 def invalidate_paths(paths: Iterable[str] = (), *, channels: Iterable[str] = ()) -> None:
-    """Make cached pages unreachable: those at ``paths`` (with their ?page= variants), and
-    every page under each of ``channels`` (a channel's URL, e.g. ``/globallead/``), whose
-    story pages all list the channel's newest stories."""
+    """Make cached pages unreachable: those at ``paths`` (with their ?page= variants), the
+    pages that follow one of them (``cache_queries``), and every page under each of
+    ``channels`` (a channel's URL, e.g. ``/globallead/``), whose story pages all list the
+    channel's newest stories."""
     paths, channels = set(paths), set(channels)
     versions.bump(*("page:" + _hash(text) for text in paths | channels))
+    followers = {
+        path
+        for path, registered in _query_pages.items()
+        if any(followed in paths for followed in registered.follows)
+    }
     with _local_lock:
         gone = [
-            key for key in _local if key[0] in paths or any(key[0].startswith(c) for c in channels)
+            key
+            for key in _local
+            if key[0] in paths or key[0] in followers or any(key[0].startswith(c) for c in channels)
         ]
         for key in gone:
             del _local[key]

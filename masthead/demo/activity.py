@@ -1,6 +1,7 @@
 """What happens in the demo's discussions besides the comments themselves (content/
 activity.json): a moderator appointed, a channel's rules and word lists set, comments waiting
-for review, reactions, a troll's comments reported, hidden and removed, the troll banned.
+for review, reactions, a troll's comments reported, hidden and removed, the troll banned; and
+the editors' pins (a site editor's on the front page, an owner's on City Desk's page).
 
 All of it goes through the services members and moderators use, so it obeys their rules and
 writes the moderation log as they do. It is seeded once, with the members it brings.
@@ -33,6 +34,7 @@ from masthead.discussion.services import (
 from masthead.moderation.services import ban_create, rules_update, word_rule_add
 from masthead.notifications.services import notify_for_comment
 from masthead.stories.models import Story
+from masthead.stories.pins import pin_set
 
 logger = logging.getLogger(__name__)
 
@@ -57,7 +59,7 @@ class _Seeding:
     ) -> None:
         self.members, self.channels, self.stories, self.now = members, channels, stories, now
         self.written: dict[str, Comment] = {}
-        self.counts = {"comments": 0, "reactions": 0, "reports": 0, "moderation": 0}
+        self.counts = {"comments": 0, "reactions": 0, "reports": 0, "moderation": 0, "pins": 0}
 
     def comment(self, ref: str) -> Comment:
         """A comment by "<story key>#<thread>-<position>", or the key of one written here."""
@@ -190,6 +192,18 @@ def seed(
                 channel=channels[spec["channel"]],
                 kind=spec["kind"],
                 reason=spec["reason"],
+            ),
+        )
+    for spec in activity.get("pins", []):
+        attempt(
+            "pins",
+            partial(
+                pin_set,
+                actor=members[spec["by"]] if "by" in spec else None,  # None: the site's operator
+                story=stories[spec["story"]],
+                front=spec["page"] == "front",
+                place=int(spec["place"]),
+                expires_at=now + dt.timedelta(days=int(spec["days"])),
             ),
         )
     return counts

@@ -55,6 +55,7 @@ class Report:
     reactions: int = 0
     reports: int = 0
     moderation: int = 0  # appointments, rules, word lists, decisions on comments, bans
+    pins: int = 0
     feeds: int = 0
     candidates: int = 0
     accounts: list[tuple[str, str]] = field(default_factory=list)
@@ -70,6 +71,7 @@ class Report:
                 self.reactions,
                 self.reports,
                 self.moderation,
+                self.pins,
                 self.feeds,
                 self.candidates,
             )
@@ -240,6 +242,7 @@ def _load(*, sources_url: str = "") -> Report:
         report.reactions += counts["reactions"]
         report.reports += counts["reports"]
         report.moderation += counts["moderation"]
+        report.pins += counts["pins"]
     if sources_url:
         owners = {spec["slug"]: members[spec["owner"]] for spec in site["channels"]}
         feeds, candidates = web.seed(

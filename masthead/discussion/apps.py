@@ -6,3 +6,10 @@ class DiscussionConfig(AppConfig):
 
     name = "masthead.discussion"
     label = "discussion"
+
+    def ready(self) -> None:
+        from masthead.stories import ranking
+
+        from .engagement import engagement_counts
+
+        ranking.engagement_counter_set(engagement_counts)

@@ -9,6 +9,7 @@ app_name = "pages"
 SLUG = r"[a-z0-9]+(?:-[a-z0-9]+)*"
 urlpatterns = [
     path("", views.front, name="front"),
+    path("latest", views.latest, name="latest"),
     path("home", views.home, name="home"),
     path("accounts/data/", views.member_data, name="member_data"),
     path("accounts/delete/", views.member_delete, name="member_delete"),

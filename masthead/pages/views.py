@@ -25,6 +25,7 @@ from masthead.discussion.rendering import comment_section
 from masthead.discussion.selectors import comment_list_by_author, replies_to
 from masthead.discussion.services import comments_closed
 from masthead.search.selectors import related_list
+from masthead.stories import front as story_front
 from masthead.stories import selectors as story_selectors
 from masthead.stories.models import Story
 
@@ -36,16 +37,22 @@ GONE = 410
 
 @cache_for_anonymous(LISTING_SECONDS)
 def front(request: HttpRequest) -> HttpResponse:
+    """The front page's Top tab: ranked by engagement and age, with the editors' pins."""
+    page = story_front.story_list_top(page=request.GET.get("page"))
+    return render(request, "pages/front.html", {"page": page, "tab": "top"})
+
+
+@cache_for_anonymous(LISTING_SECONDS)
+def latest(request: HttpRequest) -> HttpResponse:
+    """The front page's Latest tab: newest first."""
     page = story_selectors.story_list_front(page=request.GET.get("page"))
-    return render(
-        request, "pages/front.html", {"page": page, "channels": channel_selectors.channel_list()}
-    )
+    return render(request, "pages/front.html", {"page": page, "tab": "latest"})
 
 
 @cache_for_anonymous(LISTING_SECONDS)
 def channel(request: HttpRequest, channel: str) -> HttpResponse:
     found = channel_selectors.channel_get(channel)
-    page = story_selectors.story_list_channel(channel=found, page=request.GET.get("page"))
+    page = story_front.story_list_channel_pinned(channel=found, page=request.GET.get("page"))
     return render(
         request,
         "pages/channel.html",

@@ -14,14 +14,19 @@ class SearchConfig(AppConfig):
         from django.db.models.signals import post_save, pre_delete
 
         from masthead.channels.models import Channel, Section
+        from masthead.core import pagecache
         from masthead.stories.models import Source, Story
 
         from . import receivers
+        from .filters import PARAMS, SEARCH_PATH
 
         for model in (Story, Channel, Section, Source):
             post_save.connect(
                 receivers.saved, sender=model, dispatch_uid=f"search-{model.__name__}"
             )
+        # Search pages are cached per query and follow the front page: every service that
+        # changes which stories are public invalidates "/" (stories/services.py).
+        pagecache.cache_queries(SEARCH_PATH, params=PARAMS, follows=("/",))
         # After the index's receiver: the index is brought up to date after the commit first,
         # and the related stories' computation finds the story by its new words.
         post_save.connect(receivers.story_saved, sender=Story, dispatch_uid="search-related")

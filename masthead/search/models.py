@@ -76,6 +76,28 @@ class ReindexRun(models.Model):
         return f"{self.scope} at {self.last_id}"
 
 
+class StoryFacts(models.Model):
+    """What the filters need of a story (who may see it, where it is, what kind), kept by
+    triggers on ``stories_story`` in the same statement that changes the story: as exact as
+    the story's row, and a narrow table that stays in memory, where looking up each match in
+    the wide stories table (bodies and all) cost more than finding it. Written only by the
+    triggers (migrations/0003)."""
+
+    story_id = models.BigIntegerField(primary_key=True)
+    status = models.CharField(max_length=16)
+    published_at = models.DateTimeField(null=True)
+    channel_id = models.BigIntegerField()
+    section_id = models.BigIntegerField()
+    source_id = models.BigIntegerField(null=True)
+    kind = models.CharField(max_length=16)
+
+    class Meta:
+        db_table = "search_story"
+
+    def __str__(self) -> str:
+        return f"story {self.story_id}: {self.status}"
+
+
 class RelatedStory(models.Model):
     """``related`` is about the same subject as ``story``: ``score`` is their similarity
     (masthead.search.similarity, in the batch of ``story``'s computation or of the newer

@@ -11,15 +11,16 @@ the beginning.
 from __future__ import annotations
 
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 
 from masthead.channels.models import Channel
 from masthead.stories.models import Story
 
-from .index import write_batch
+from .index import prepare, write_batch
 from .models import ReindexRun
 
 REINDEX_BATCH = (
@@ -63,21 +64,33 @@ def reindex(
         resumed_after=run.last_id,
     )
     report(progress)
-    last_id = run.last_id
-    while True:
-        ids = list(
-            stories.filter(pk__gt=last_id).order_by("pk").values_list("pk", flat=True)[:batch]
+
+    def ids_after(after: int) -> list[int]:
+        return list(
+            stories.filter(pk__gt=after).order_by("pk").values_list("pk", flat=True)[:batch]
         )
-        if not ids:
-            break
-        with transaction.atomic():
-            write_batch(ids)
-            last_id = ids[-1]
-            progress.done += len(ids)
-            ReindexRun.objects.filter(scope=scope).update(
-                last_id=last_id, done=progress.done, updated_at=timezone.now()
-            )
-        progress.total = max(progress.total, progress.done)
-        report(progress)
+
+    # The next batch's text is made (Python's work) by a thread of its own while the
+    # database writes this one (sqlite3 and psycopg let go of the interpreter meanwhile).
+    # It reads without a lock: the writer uses what it made only where the locked row is
+    # still the same.
+    with ThreadPoolExecutor(max_workers=1) as ahead:
+        ids = ids_after(run.last_id)
+        coming = ahead.submit(prepare, ids)
+        while ids:
+            prepared = coming.result()
+            following = ids_after(ids[-1])
+            coming = ahead.submit(prepare, following)
+            with transaction.atomic():
+                write_batch(ids, prepared)
+                progress.done += len(ids)
+                ReindexRun.objects.filter(scope=scope).update(
+                    last_id=ids[-1], done=progress.done, updated_at=timezone.now()
+                )
+            progress.total = max(progress.total, progress.done)
+            report(progress)
+            ids = following
+        coming.result()
+        ahead.submit(lambda: connection.close()).result()  # the thread's own connection
     ReindexRun.objects.filter(scope=scope).update(finished_at=timezone.now())
     return progress

@@ -12,7 +12,7 @@ from __future__ import annotations
 import datetime as dt
 import math
 import re
-from collections import Counter
+from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 
 from django.db import DatabaseError
@@ -31,14 +31,17 @@ from .query import STOP_WORDS, Query, fold, parse
 
 PER_PAGE = 20
 MAX_PER_PAGE = 100
-# Results are counted up to this many: past it a reader refines the query, not the page
-# number, and counting every match of a common word is the cost ranking avoids.
-MAX_COUNTED = 1000
+# Results are counted up to this many, and past it the newest this many are the ones ranked:
+# a reader refines the query, not the page number, and ranking every match of a common word
+# is the cost to avoid (docs/decisions/0014-search.md).
+MAX_COUNTED = 500
 SORTS = ("relevance", "newest")
 RELATED_TERMS = 12  # a story's most distinctive words that find its neighbours
 RELATED_MIN_LETTERS = 3  # shorter words are initials and abbreviations, rarely a subject
 RELATED_WORDS_READ = 400  # of the body, the lead: what the story is about
 RELATED_SHOWN = 5  # a story page's related stories: the issue's "up to 5"
+RELATED_POSTINGS = 2000  # stories looked at for each word: a common word's newest only
+RELATED_WORDS_LOOKED_UP = 60  # the story's most used words, whose rarity is then counted
 _SLUG = re.compile(r"^[a-z0-9](?:[a-z0-9-]{0,48}[a-z0-9])?$")
 _DOMAIN = re.compile(r"^[a-z0-9.-]{1,253}$")
 
@@ -173,30 +176,55 @@ def search(
     if not parsed.clauses:
         return Results(query=shown, total=0, hits=[], page=1, pages=0, error=None, parsed=parsed)
     per_page = max(1, min(int(per_page), MAX_PER_PAGE))
-    found = engine()
     try:
-        total = found.count(parsed, filters, cap=MAX_COUNTED + 1)
-        more = total > MAX_COUNTED
-        total = min(total, MAX_COUNTED)
-        pages = max(1, math.ceil(total / per_page))
-        page = max(1, min(int(page), pages))
-        ranked = (
-            found.page(parsed, filters, sort=sort, offset=(page - 1) * per_page, limit=per_page)
-            if total
-            else []
-        )
+        total, ranked, pages, page = _ranked(parsed, filters, sort, page, per_page)
     except DatabaseError:  # a query FTS5 still refuses: say so rather than fail
         return _refused(shown, _("That search could not be run. Try other words."), parsed)
     return Results(
         query=shown,
-        total=total,
+        total=min(total, MAX_COUNTED),
         hits=_hits(ranked, parsed.words),
         page=page,
-        pages=pages if total else 0,
+        pages=pages,
         error=None,
-        more=more,
+        more=total > MAX_COUNTED,
         parsed=parsed,
     )
+
+
+def _ranked(
+    parsed: Query, filters: Filters, sort: str, page: int, per_page: int
+) -> tuple[int, list[tuple[int, float]], int, int]:
+    """(matches counted, the page's (id, rank), pages, the page shown).
+
+    Every match is ranked when the engine can afford it; past that (more than MAX_COUNTED
+    matches, or words too common for bm25 to be cheap), the ``MAX_COUNTED`` newest matches
+    are the candidates, ranked or ordered by date, and the pages are theirs
+    (docs/decisions/0014-search.md)."""
+    found = engine()
+    total = found.count(parsed, filters, cap=MAX_COUNTED + 1)
+    if not total:
+        return 0, [], 0, 1
+    pages = math.ceil(min(total, MAX_COUNTED) / per_page)
+    page = max(1, min(int(page), pages))
+    offset = (page - 1) * per_page
+    if total <= MAX_COUNTED and (sort == "newest" or found.affordable(parsed, total)):
+        if sort == "newest":
+            return (
+                total,
+                [(pk, 0.0) for pk in found.by_date(parsed, filters, offset=offset, limit=per_page)],
+                pages,
+                page,
+            )
+        return total, found.rank_all(parsed, filters, offset=offset, limit=per_page), pages, page
+    candidates = found.newest(parsed, filters, limit=MAX_COUNTED)
+    if sort == "newest":
+        ordered = sorted(candidates, key=lambda c: (c[1], c[0]), reverse=True)
+        ranked = [(pk, 0.0) for pk, _published in ordered]
+    else:
+        rank = found.rank_some(parsed, [pk for pk, _published in candidates])
+        ranked = sorted(rank.items(), key=lambda item: (item[1], item[0]), reverse=True)
+    return total, ranked[offset : offset + per_page], pages, page
 
 
 def _hits(ranked: list[tuple[int, float]], words: tuple[str, ...]) -> list[Hit]:
@@ -215,7 +243,7 @@ def _hits(ranked: list[tuple[int, float]], words: tuple[str, ...]) -> list[Hit]:
         if story is None:  # deleted since it was ranked
             continue
         document: Document = story.search_document
-        text = f"{document.excerpt}\n{document.body}" if document.excerpt else document.body
+        text = f"{' '.join(document.excerpt.split())} {document.body}"
         hits.append(Hit(story=story, snippet=snippets.snippet(text, words), rank=rank))
     return hits
 
@@ -238,10 +266,11 @@ def _distinctive_words(document: Document) -> Counter[str]:
 def related_candidates(story: Story, *, limit: int = 50) -> list[int]:
     """Ids of other published stories that share ``story``'s most distinctive words, best
     first, found through the index: the story's words weighed by how often it uses them and
-    how few stories do (the index's document frequencies), the ``RELATED_TERMS`` best asked
-    for with OR and ranked by the engine. The story itself is never among them; nor is any
-    story readers cannot see. For the related-stories computation, which scores these
-    candidates closely; empty when the story has no document yet."""
+    how few stories hold them (the index's document frequencies); the ``RELATED_TERMS`` best
+    looked up, each up to ``RELATED_POSTINGS`` stories (the newest), and a story scored by
+    the rarity of the words it shares. The story itself is never among them, nor any story
+    readers cannot see. For the related-stories computation, which scores these candidates
+    closely; empty when the story has no document yet."""
     document = Document.objects.filter(story_id=story.pk).first()
     if document is None:
         return []
@@ -249,21 +278,23 @@ def related_candidates(story: Story, *, limit: int = 50) -> list[int]:
     if not counts:
         return []
     found = engine()
-    frequencies = found.document_frequencies(list(counts))
-    total = max(found.document_count(), 1)
-    scored = sorted(
-        counts,
-        key=lambda w: (
-            -(1 + math.log(counts[w])) * math.log(1 + total / (1 + frequencies.get(w, 0))),
-            w,
-        ),
-    )
-    words = [w for w in scored if frequencies.get(w, 0) > 1][:RELATED_TERMS]  # shared with another
-    if not words:
-        return []
-    return found.related(
-        words, exclude=story.pk, filters=Filters(now=timezone.now()), limit=max(1, limit)
-    )
+    frequent = sorted(counts, key=lambda w: (-counts[w], w))[:RELATED_WORDS_LOOKED_UP]
+    frequencies = found.document_frequencies(frequent)
+    stories = max(found.document_count(), 1)
+
+    def idf(word: str) -> float:
+        return math.log(1 + stories / (1 + frequencies.get(word, 0)))
+
+    shared = [w for w in frequent if frequencies[w] > 1]  # another story has it
+    words = sorted(shared, key=lambda w: (-(1 + math.log(counts[w])) * idf(w), w))
+    score: defaultdict[int, float] = defaultdict(float)
+    for word in words[:RELATED_TERMS]:
+        for pk in found.matching((word,), limit=RELATED_POSTINGS):
+            score[pk] += idf(word)
+    score.pop(story.pk, None)
+    ranked = sorted(score, key=lambda pk: (-score[pk], -pk))[: max(1, limit) * 2]
+    visible = set(Story.objects.published().filter(pk__in=ranked).values_list("pk", flat=True))
+    return [pk for pk in ranked if pk in visible][: max(1, limit)]
 
 
 def related_list(*, story: Story, limit: int = RELATED_SHOWN) -> list[StoryLink]:

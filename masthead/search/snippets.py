@@ -32,30 +32,40 @@ _STEMMERS = (Stemmer.Stemmer("english"), Stemmer.Stemmer("porter"))
 ELLIPSIS = "…"
 
 
-def _fold_table() -> dict[int, str]:
-    """A one-character-for-one fold of the scripts whose accents readers leave out, so that
-    positions in the folded copy are positions in the text."""
-    table: dict[int, str] = {}
+def _variants() -> dict[str, str]:
+    """For each letter, a character class of the letters that fold to it (e, é, è, É, ...):
+    the pattern finds "Erdoğan" for "erdogan" in the text as it is, with no folded copy."""
+    classes: dict[str, set[str]] = {}
     for start, end in (
-        (0x41, 0x5A),
+        (0x41, 0x7A),
         (0xC0, 0x24F),
         (0x370, 0x3FF),
         (0x400, 0x4FF),
         (0x1E00, 0x1EFF),
     ):
         for code in range(start, end + 1):
-            folded = fold(chr(code))
-            if folded and folded != chr(code):
-                table[code] = folded[0]
-    return table
+            char = chr(code)
+            folded = fold(char)
+            if len(folded) == 1 and folded.isalpha():
+                classes.setdefault(folded, {folded}).add(char)
+    return {
+        letter: "[" + "".join(sorted(re.escape(c) for c in chars)) + "]"
+        for letter, chars in classes.items()
+    }
 
 
-_FOLD_TABLE = _fold_table()
+_VARIANTS = _variants()
+MATCHES_LOOKED_AT = 60  # a word used more often than this gains no better snippet
 
 
-def stems(word: str) -> set[str]:
-    folded = fold(word)
-    return {folded, *(stemmer.stemWord(folded) for stemmer in _STEMMERS)}
+def _pattern(prefix: str) -> str:
+    return "".join(_VARIANTS.get(c, re.escape(c)) for c in prefix)
+
+
+@lru_cache(maxsize=8192)
+def stems(word: str) -> frozenset[str]:
+    folded = word.lower() if word.isascii() else fold(word)
+    return frozenset((folded, *(stemmer.stemWord(folded) for stemmer in _STEMMERS)))
 
 
 @lru_cache(maxsize=256)
@@ -68,7 +78,7 @@ def _matcher(words: tuple[str, ...]) -> tuple[re.Pattern[str] | None, frozenset[
         prefixes |= {stem[:PREFIX_CHARS] for stem in found if stem}
     if not prefixes:
         return None, frozenset()
-    alternatives = "|".join(sorted((re.escape(p) for p in prefixes), key=len, reverse=True))
+    alternatives = "|".join(_pattern(p) for p in sorted(prefixes, key=len, reverse=True))
     return re.compile(rf"(?<![^\W_])(?:{alternatives})[^\W_]*"), frozenset(wanted)
 
 
@@ -77,13 +87,13 @@ def _matches(text: str, words: tuple[str, ...]) -> list[tuple[int, int, str]]:
     pattern, wanted = _matcher(words)
     if pattern is None:
         return []
-    folded = text.translate(_FOLD_TABLE)
     found = []
-    for match in pattern.finditer(folded):
-        word = text[match.start() : match.end()]
-        hit = stems(word) & wanted
+    for match in pattern.finditer(text):
+        hit = stems(match.group()) & wanted
         if hit:
             found.append((match.start(), match.end(), min(hit)))
+            if len(found) >= MATCHES_LOOKED_AT:
+                break
     return found
 
 
@@ -115,10 +125,10 @@ def _cut_after(text: str, at: int) -> int:
 
 
 def snippet(text: str, words: Sequence[str], *, size: int = SNIPPET_CHARS) -> Markup:
-    """About ``size`` characters of ``text`` around the densest run of matching words
+    """About ``size`` characters of ``text`` (on one line: a document's) around the densest
+    run of matching words
     (the most distinct words, then the most matches, then the earliest), escaped, the words
     marked; the start of the text when none matches."""
-    text = " ".join(text.split())
     found = _matches(text, tuple(words))
     if not found:
         end = _cut_after(text, size) if len(text) > size else len(text)

@@ -267,6 +267,7 @@ MASTHEAD_COMMENT_SCORER = env_str(
 MASTHEAD_WORKER_LOOPS = [
     "masthead.ingest.polling.FeedLoop",
     "masthead.notifications.mail.DigestLoop",
+    "masthead.stories.ranking.RankLoop",
     "masthead.search.index.PendingLoop",
 ]
 MASTHEAD_FEED_THREADS = env_int("MASTHEAD_FEED_THREADS", 8)  # feeds polled at once per worker

@@ -6,8 +6,11 @@ from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import F
 from django.http import HttpRequest, HttpResponse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
-from .models import Source, Story
+from .models import PIN_PLACES, Source, Story, StoryPin
+from .pins import pin_remove, pin_set
 from .services import (
     LeadPhoto,
     lead_photo,
@@ -161,3 +164,76 @@ class StoryAdmin(admin.ModelAdmin):
         obj.save(update_fields=[*changed, "revision", "updated_at"])
         obj.refresh_from_db(fields=["revision"])
         story_pages_changed(obj, old_path=old_path)
+
+
+class StoryPinAdminForm(forms.ModelForm):
+    """What the pin services refuse, refused on the form (the admin shows a form's errors;
+    an error raised while saving would be a server error)."""
+
+    class Meta:
+        model = StoryPin
+        fields = ("story", "channel", "place", "expires_at")
+
+    def _get_validation_exclusions(self) -> set[str]:
+        # A place or story pinned already is no error: the service passes the place on (the
+        # model's constraints on them are left out of the form's check; clean() checks the
+        # place's range).
+        return {*super()._get_validation_exclusions(), "place", "story"}  # type: ignore[misc]
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        place = data.get("place")
+        if place is not None and not 1 <= place <= PIN_PLACES:
+            self.add_error(
+                "place", _("Choose a place from 1 to %(count)s.") % {"count": PIN_PLACES}
+            )
+        story = data.get("story") or (self.instance.story if self.instance.pk else None)
+        channel = data.get("channel")
+        if story is None:
+            return data
+        if "story" in data and not story.is_live():
+            self.add_error("story", _("Only a published story can be pinned."))
+        if channel is not None and channel.pk != story.channel_id:
+            self.add_error("channel", _("A story is pinned to its own channel's page."))
+        expires_at = data.get("expires_at")
+        if expires_at is not None and expires_at <= timezone.now():
+            self.add_error("expires_at", _("The end of a pin must be in the future."))
+        return data
+
+
+@admin.register(StoryPin)
+class StoryPinAdmin(admin.ModelAdmin):
+    """Front-page pins (channel empty) and channel pins, written through stories.pins: a place
+    taken by another story passes to the new one, a story pinned elsewhere on the page moves.
+    To move a pin, add it at its new place; only its end is changed here."""
+
+    form = StoryPinAdminForm
+    list_display = ("story", "page", "place", "expires_at", "pinned_by", "pinned_at")
+    list_filter = (("channel", admin.EmptyFieldListFilter), "channel")
+    list_select_related = ("story", "channel", "pinned_by")
+    raw_id_fields = ("story",)
+    ordering = ("channel", "place")
+
+    @admin.display(description=_("page"))
+    def page(self, pin: StoryPin) -> str:
+        return str(_("front page")) if pin.channel_id is None else str(pin.channel)
+
+    def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> Any:
+        return ("story", "channel", "place") if obj is not None else ()
+
+    def save_model(self, request: HttpRequest, obj: StoryPin, form: Any, change: bool) -> None:
+        pin = pin_set(
+            actor=request.user,  # type: ignore[arg-type]
+            story=obj.story,
+            front=obj.channel_id is None,
+            place=obj.place,
+            expires_at=obj.expires_at,
+        )
+        obj.pk, obj.pinned_by, obj.pinned_at = pin.pk, pin.pinned_by, pin.pinned_at
+
+    def delete_model(self, request: HttpRequest, obj: StoryPin) -> None:
+        pin_remove(actor=request.user, story=obj.story, front=obj.channel_id is None)  # type: ignore[arg-type]
+
+    def delete_queryset(self, request: HttpRequest, queryset: Any) -> None:
+        for pin in queryset.select_related("story"):
+            self.delete_model(request, pin)

@@ -6,3 +6,10 @@ class StoriesConfig(AppConfig):
 
     name = "masthead.stories"
     label = "stories"
+
+    def ready(self) -> None:
+        from masthead.channels.signals import follow_changed
+
+        from . import receivers
+
+        follow_changed.connect(receivers.follow_changed, dispatch_uid="stories.rank")

@@ -10,7 +10,7 @@ from django.utils.translation import gettext_lazy as _
 from masthead.channels.models import Channel, Section
 from masthead.core.timefmt import COMMON_ZONES, zone, zone_names
 
-from .models import HEADLINE_MAX_LENGTH, Story
+from .models import HEADLINE_MAX_LENGTH, PIN_PLACES, Story
 
 
 def zone_choices() -> list[tuple[str, str]]:
@@ -211,3 +211,48 @@ class WithdrawForm(forms.Form):
         widget=forms.Textarea(attrs={"rows": 3}),
         help_text=_("Readers who follow a link to the story see this."),
     )
+
+
+class PinForm(forms.Form):
+    """Where and until when a story is pinned (stories/pins.py). ``where`` is offered to site
+    editors only: curators pin to their channel's page."""
+
+    WHERE_CHANNEL, WHERE_FRONT = "channel", "front"
+
+    where = forms.ChoiceField(
+        label=_("Pin to"),
+        widget=forms.RadioSelect,
+        initial=WHERE_CHANNEL,
+        choices=[(WHERE_CHANNEL, _("The channel's page")), (WHERE_FRONT, _("The front page"))],
+    )
+    place = forms.TypedChoiceField(
+        label=_("Place"),
+        coerce=int,
+        initial=1,
+        choices=[(n, str(n)) for n in range(1, PIN_PLACES + 1)],
+        help_text=_("1 is the first place; the other stories fill the places around it."),
+    )
+    expires_at = forms.DateTimeField(
+        label=_("Until"),
+        required=False,
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
+        input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M"],
+        help_text=_("In the story's time zone. Empty: until it is unpinned."),
+    )
+
+    def __init__(self, *args: Any, story: Story, may_pin_front: bool, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.story = story
+        if not may_pin_front:
+            del self.fields["where"]
+
+    @property
+    def front(self) -> bool:
+        return self.cleaned_data.get("where") == self.WHERE_FRONT
+
+    def clean_expires_at(self) -> dt.datetime | None:
+        value: dt.datetime | None = self.cleaned_data.get("expires_at")
+        if value is None:
+            return None
+        naive = timezone.make_naive(value) if timezone.is_aware(value) else value
+        return naive.replace(tzinfo=zone(self.story.time_zone))

@@ -9,13 +9,13 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models import Q
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from masthead.channels.models import Channel, Section
 from masthead.core import public_id
 from masthead.core.timefmt import zone_names
+from masthead.core.urlfill import url_fill
 
 HEADLINE_MAX_LENGTH = 300
 SLUG_MAX_LENGTH = 120  # long enough for a headline's words, short enough for a shared link
@@ -146,6 +146,11 @@ class Story(models.Model):
     )
     # Bumped by every write that changes the story page; part of its ETag.
     revision = models.PositiveIntegerField(default=1, editable=False)
+    # The front page's Top order (stories/ranking.py, docs/decisions/0015): engagement points,
+    # and the hotness they give with the publication time. Both change only when engagement
+    # does, never with the clock: a newer story's time term is larger instead.
+    rank_points = models.FloatField(default=1.0, editable=False)
+    hotness = models.FloatField(default=0.0, editable=False)
 
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
@@ -161,6 +166,7 @@ class Story(models.Model):
             models.Index(fields=["status", "-published_at"], name="story_live_idx"),
             models.Index(fields=["channel", "status", "-published_at"], name="story_channel_idx"),
             models.Index(fields=["section", "status", "-published_at"], name="story_section_idx"),
+            models.Index(fields=["-hotness", "-published_at", "-id"], name="story_hot_idx"),
         ]
         constraints: ClassVar = [
             models.CheckConstraint(
@@ -173,22 +179,18 @@ class Story(models.Model):
         return self.headline
 
     def get_absolute_url(self) -> str:
-        return reverse(
+        return url_fill(
             "pages:story",
-            kwargs={
-                "channel": self.channel.slug,
-                "section": self.section.slug,
-                "slug": self.slug,
-                "public_id": self.public_key,
-            },
+            channel=self.channel.slug,
+            section=self.section.slug,
+            slug=self.slug,
+            public_id=self.public_key,
         )
 
     def get_section_url(self) -> str:
         """The section's URL from the story's own channel: lists select the channel once,
         not once more per section."""
-        return reverse(
-            "pages:section", kwargs={"channel": self.channel.slug, "section": self.section.slug}
-        )
+        return url_fill("pages:section", channel=self.channel.slug, section=self.section.slug)
 
     @property
     def public_key(self) -> str:
@@ -227,3 +229,62 @@ class Story(models.Model):
                 raise ValidationError(errors)
         if self.status in self.LIVE_STATUSES and self.published_at is None:
             raise ValidationError({"published_at": _("A published story needs a time.")})
+
+
+PIN_PLACES = 10  # pins take places among the first ten, where the variety rule also applies
+
+
+class StoryPin(models.Model):
+    """An editor's choice: ``story`` held at ``place`` (1 is first) of the front page
+    (``channel`` None) or of its channel's page, until ``expires_at`` (None: until unpinned).
+
+    A place holds one pin and a story one place per page (constraints below); an expired pin
+    simply stops showing (pages ask for ``expires_at`` after now) and its place is free to
+    take again. Written by stories/pins.py only.
+    """
+
+    story = models.ForeignKey(Story, on_delete=models.CASCADE, related_name="pins")
+    channel = models.ForeignKey(
+        Channel, on_delete=models.CASCADE, null=True, blank=True, related_name="pins"
+    )
+    place = models.PositiveSmallIntegerField(_("place"))
+    expires_at = models.DateTimeField(_("until"), null=True, blank=True)
+    pinned_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    pinned_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ("channel", "place")
+        constraints: ClassVar = [
+            models.CheckConstraint(
+                condition=Q(place__gte=1) & Q(place__lte=PIN_PLACES), name="pin_place_range"
+            ),
+            models.UniqueConstraint(
+                fields=["place"], condition=Q(channel__isnull=True), name="pin_front_place_once"
+            ),
+            models.UniqueConstraint(
+                fields=["story"], condition=Q(channel__isnull=True), name="pin_front_story_once"
+            ),
+            models.UniqueConstraint(
+                fields=["channel", "place"],
+                condition=Q(channel__isnull=False),
+                name="pin_channel_place_once",
+            ),
+            models.UniqueConstraint(
+                fields=["channel", "story"],
+                condition=Q(channel__isnull=False),
+                name="pin_channel_story_once",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        where = "the front page" if self.channel_id is None else f"channel {self.channel_id}"
+        return f"{self.story_id} at place {self.place} of {where}"
+
+    @property
+    def on_front(self) -> bool:
+        return self.channel_id is None
+
+    def is_active(self, now: dt.datetime | None = None) -> bool:
+        return self.expires_at is None or self.expires_at > (now or timezone.now())

@@ -24,9 +24,9 @@ _local = LocalCache(max_entries=512)
 MORE_STORIES_SECONDS = 60  # a story scheduled for now joins the lists within this time
 
 
-def _listing(qs: StoryQuerySet) -> QuerySet[Story]:
+def _listing(qs: StoryQuerySet, now: dt.datetime | None = None) -> QuerySet[Story]:
     return (
-        qs.published()
+        qs.published(now)
         .newest_first()
         .select_related("channel", "section", "source")
         .only(
@@ -40,6 +40,7 @@ def _listing(qs: StoryQuerySet) -> QuerySet[Story]:
             "excerpt",
             "kind",
             "comment_count",
+            "hotness",
             "image",
             "image_width",
             "image_height",

@@ -34,6 +34,7 @@ from masthead.core.canonical import canonical_url
 from masthead.core.images import process_upload
 from masthead.core.sanitize import story_body_from_input
 
+from . import ranking
 from .models import SLUG_MAX_LENGTH, Source, Story, lead_image_path
 from .selectors import story_list_more_forget
 
@@ -87,9 +88,10 @@ def source_get_or_create(*, url: str, name: str = "") -> Source:
 
 
 def story_pages_changed(story: Story, *, old_path: str | None = None) -> None:
-    """After commit, drop the cached pages that show this story: the front page and, since
-    every story page lists the channel's newest, all of its channel's pages."""
-    paths = {"/", old_path} if old_path else {"/"}
+    """After commit, drop the cached pages that show this story: the front page's Top and
+    Latest and, since every story page lists the channel's newest, all of its channel's
+    pages."""
+    paths = {"/", "/latest"} | ({old_path} if old_path else set())
     channel_url, channel_id = story.channel.get_absolute_url(), story.channel_id
 
     def invalidate() -> None:
@@ -316,6 +318,8 @@ def story_publish(
         update_fields=["status", "published_at", "published_date_only", "revision", "updated_at"]
     )
     story.refresh_from_db(fields=["revision"])
+    ranking.stories_rank_refresh(story_ids=[story.pk])  # its time term moved
+    story.refresh_from_db(fields=["rank_points", "hotness"])
     story_pages_changed(story)
     return story
 

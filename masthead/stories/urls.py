@@ -17,6 +17,16 @@ urlpatterns = [
         name="edit",
     ),
     re_path(
+        CHANNEL + rf"stories/(?P<public_id>{PUBLIC_ID_PATTERN})/pin/$",
+        views.story_pin,
+        name="pin",
+    ),
+    re_path(
+        CHANNEL + rf"stories/(?P<public_id>{PUBLIC_ID_PATTERN})/unpin/$",
+        views.story_unpin,
+        name="unpin",
+    ),
+    re_path(
         CHANNEL + rf"stories/(?P<public_id>{PUBLIC_ID_PATTERN})/withdraw/$",
         views.story_withdraw,
         name="withdraw",

@@ -1,4 +1,5 @@
-"""The curators' desk: their channel's stories, and writing, curating and withdrawing them."""
+"""The curators' desk: their channel's stories, and writing, curating, pinning and
+withdrawing them."""
 
 from __future__ import annotations
 
@@ -6,6 +7,7 @@ from collections.abc import Callable
 from functools import wraps
 from typing import Any
 
+from django import forms
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -20,8 +22,8 @@ from masthead.channels.selectors import can_curate, channel_get
 from masthead.core.forms import UNPROCESSABLE, submit
 from masthead.core.timefmt import in_zone
 
-from . import selectors, services
-from .forms import StoryForm, WithdrawForm
+from . import front, pins, selectors, services
+from .forms import PinForm, StoryForm, WithdrawForm
 from .models import Story
 
 
@@ -54,6 +56,7 @@ def desk(request: HttpRequest, channel: Channel) -> HttpResponse:
         {
             "channel": channel,
             "stories": selectors.story_list_for_curator(channel=channel)[:200],
+            "pins": front.pins_of_channel(channel=channel),
         },
     )
 
@@ -162,3 +165,68 @@ def story_withdraw(request: HttpRequest, channel: Channel, public_id: str) -> Ht
         {"channel": channel, "story": story, "form": form},
         status=UNPROCESSABLE if form.errors else 200,
     )
+
+
+@curator_required
+@require_http_methods(["GET", "POST"])
+def story_pin(request: HttpRequest, channel: Channel, public_id: str) -> HttpResponse:
+    """Pin a story to its channel's page (or, for site editors, the front page)."""
+    story = _story_in(channel, public_id)
+    actor = member_of(request)
+    form = PinForm(request.POST or None, story=story, may_pin_front=pins.can_pin_front(actor))
+    status = 200
+    if request.method == "POST":
+        status = UNPROCESSABLE
+        if form.is_valid():
+            outcome = submit(
+                form,
+                request,
+                scope="story",
+                action=lambda: pins.pin_set(
+                    actor=actor,
+                    story=story,
+                    front=form.front,
+                    place=form.cleaned_data["place"],
+                    expires_at=form.cleaned_data["expires_at"],
+                ),
+            )
+            if outcome.value is not None:
+                where = _("the front page") if form.front else channel.name
+                messages.success(
+                    request,
+                    _("“%(headline)s” is pinned at place %(place)s of %(where)s.")
+                    % {"headline": story.headline, "place": outcome.value.place, "where": where},
+                )
+                return redirect("stories:desk", channel=channel.slug)
+            status = outcome.status
+    return render(
+        request,
+        "stories/pin.html",
+        {
+            "channel": channel,
+            "story": story,
+            "form": form,
+            "pins": front.pins_of_channel(channel=channel).get(story.pk, []),
+        },
+        status=status,
+    )
+
+
+@curator_required
+@require_http_methods(["POST"])
+def story_unpin(request: HttpRequest, channel: Channel, public_id: str) -> HttpResponse:
+    story = _story_in(channel, public_id)
+    on_front = request.POST.get("where") == PinForm.WHERE_FRONT
+    form = forms.Form({})  # carries a refusal, if any
+    outcome = submit(
+        form,
+        request,
+        scope="story",
+        action=lambda: pins.pin_remove(actor=member_of(request), story=story, front=on_front),
+    )
+    if outcome.done:
+        messages.success(request, _("Unpinned “%(headline)s”.") % {"headline": story.headline})
+    else:
+        for error in form.non_field_errors():
+            messages.error(request, str(error))
+    return redirect("stories:desk", channel=channel.slug)

@@ -20,7 +20,14 @@ from masthead.stories.models import Story
 
 from ..models import COMMENT_EDIT_WINDOW, COMMENT_MAX_LENGTH, Comment
 from ..permissions import CommentPolicy
-from .common import announce, comment_locked, counted, story_changed, thread_head
+from .common import (
+    announce,
+    comment_locked,
+    counted,
+    engagement_changed,
+    story_changed,
+    thread_head,
+)
 
 CLIENT_TOKEN_MAX_LENGTH = 64
 
@@ -171,8 +178,10 @@ def comment_create(
             created_at=created_at,
             screening=screening,
         )
-        if created and comment.status == Comment.Status.VISIBLE and created_at is None:
-            announce(comment)
+        if created and comment.status == Comment.Status.VISIBLE:
+            engagement_changed(story.pk)
+            if created_at is None:
+                announce(comment)
         return comment, created
 
 
@@ -298,6 +307,8 @@ def comment_edit(*, actor: User, comment: Comment, body: str) -> Comment:
             update_fields=["body_source", "body_html", "edited_at", "status", "held_reason"]
         )
         story_changed(comment.story, comments_delta=int(counted(comment)) - int(was_counted))
+        if counted(comment) != was_counted:
+            engagement_changed(comment.story_id)
     return comment
 
 
@@ -315,4 +326,6 @@ def comment_delete(*, actor: User, comment: Comment) -> Comment:
     comment.body_html = ""
     comment.save(update_fields=["deleted_at", "body_source", "body_html"])
     story_changed(comment.story, comments_delta=-1 if was_counted else 0)
+    if was_counted:
+        engagement_changed(comment.story_id)
     return comment

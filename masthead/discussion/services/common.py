@@ -9,6 +9,7 @@ from django.db import transaction
 from django.db.models import F
 
 from masthead.core import pagecache
+from masthead.stories import ranking
 from masthead.stories.models import Story
 
 from .. import signals
@@ -20,6 +21,12 @@ def story_changed(story: Story, *, comments_delta: int = 0, **extra: Any) -> Non
         revision=F("revision") + 1, comment_count=F("comment_count") + comments_delta, **extra
     )
     transaction.on_commit(lambda: pagecache.invalidate_story(story))
+
+
+def engagement_changed(*story_ids: int) -> None:
+    """What readers see of the stories' discussions changed (a comment shown or taken away, a
+    reaction): their rank is recounted in this transaction, under their locks."""
+    ranking.stories_rank_refresh(story_ids=story_ids)
 
 
 def comment_locked(comment: Comment | int) -> Comment:

@@ -9,7 +9,7 @@ from django.utils import timezone
 from masthead.accounts.models import User
 
 from ..models import Comment, CommentReport, Reaction
-from .common import story_changed
+from .common import engagement_changed, story_changed
 
 
 def member_erase(*, member: User) -> int:
@@ -36,6 +36,7 @@ def member_erase(*, member: User) -> int:
     )
     # One reaction and one report per member and comment: each comment loses one of each.
     reacted = Reaction.objects.filter(member=member).values("comment_id")
+    reacted_stories = set(Reaction.objects.filter(member=member).values_list("story_id", flat=True))
     Comment.objects.filter(pk__in=reacted, reaction_count__gt=0).update(
         reaction_count=F("reaction_count") - 1
     )
@@ -47,4 +48,5 @@ def member_erase(*, member: User) -> int:
     stories = {comment.story_id: comment.story for comment in comments}
     for story_id, story in stories.items():
         story_changed(story, comments_delta=-visible_by_story.get(story_id, 0))
+    engagement_changed(*visible_by_story, *reacted_stories)
     return len(comments)

@@ -21,7 +21,15 @@ from masthead.stories.models import Story
 
 from ..models import Comment, CommentReport
 from ..permissions import CommentPolicy
-from .common import announce, comment_locked, counted, story_changed, tell_author, thread_head
+from .common import (
+    announce,
+    comment_locked,
+    counted,
+    engagement_changed,
+    story_changed,
+    tell_author,
+    thread_head,
+)
 
 
 def _log(actor: User, role: str, comment: Comment, action: str, reason: str = "") -> None:
@@ -92,6 +100,8 @@ def _moderate(
     )
     _log(actor, role, comment, action, reason)
     story_changed(comment.story, comments_delta=int(counted(comment)) - int(was_counted))
+    if counted(comment) != was_counted:
+        engagement_changed(comment.story_id)
     if status == Comment.Status.VISIBLE and before in {
         Comment.Status.PENDING,
         Comment.Status.SHADOW,

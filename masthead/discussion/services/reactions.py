@@ -12,7 +12,7 @@ from masthead.moderation import services as moderation
 
 from ..models import Comment, Reaction
 from ..selectors import reacted_key
-from .common import comment_locked, counted, story_changed
+from .common import comment_locked, counted, engagement_changed, story_changed
 
 
 def reaction_set(*, actor: User, comment: Comment, reacted: bool) -> tuple[bool, int]:
@@ -56,4 +56,5 @@ def _react(actor: User, comment: Comment, wanted: bool | None) -> tuple[bool, in
     cache.delete(key)  # now, and again after commit (a page read in between cached the old)
     transaction.on_commit(lambda: cache.delete(key))
     story_changed(comment.story)
+    engagement_changed(comment.story_id)
     return want, count

@@ -239,9 +239,14 @@ def test_listing_pages_run_a_constant_number_of_queries(
     for n in range(25):
         StoryFactory(section=section if n % 2 else other)
     client.get("/")  # warm the navigation cache
-    with django_assert_num_queries(2):  # count, page of stories
+    # Top: the best-ranked ids, the pins, the count, the first places, the rest of the page
+    with django_assert_num_queries(5):
         client.get("/")
-    with django_assert_num_queries(4):  # channel, its sections, count, page
+    with django_assert_num_queries(4):  # a later page needs no first places
+        client.get("/?page=2")
+    with django_assert_num_queries(2):  # Latest: count, page of stories
+        client.get("/latest")
+    with django_assert_num_queries(5):  # channel, its sections, its pins, count, page
         client.get(section.channel.get_absolute_url())
     with django_assert_num_queries(3):  # section with its channel, count, page
         client.get(section.get_absolute_url())

@@ -1,25 +1,37 @@
-"""PostgreSQL's engine: the generated ``vector`` column of ``search_document`` (weights A to D,
-unaccented, English stemming), its GIN index, and ``ts_rank``.
+"""PostgreSQL's engine: a ``tsvector`` per story (weights A to D: headline, excerpt, names,
+body; unaccented; English stemming) with a GIN index, and ``ts_rank``.
 
+The vectors sit in ``search_story`` (migrations/0004), beside the facts the filters read, so
+a query is one small table. They are computed by SQL functions over the document's text
+(``masthead_search_vector``, ``masthead_search_head``) as the index writes the document.
 The query is built from the parsed query with each phrase bound as a parameter of
 ``phraseto_tsquery`` (so no reader's text is ever tsquery syntax) and combined with the
 tsquery operators: ``(p1 || p2) && p3 && !!(p4)``.
+
+What costs: ``ts_rank`` reads a story's whole vector (compressed, stored apart, a few
+kilobytes), so ranking every match of a common word is what must not happen (the issue
+measured 66 ms). Every match is ranked only when there are few (``affordable``); past that,
+the newest matches are ranked as SQLite ranks them, by where each clause is, from ``head``.
 """
 
 from __future__ import annotations
 
+import math
 from typing import Any
 
 from django.db import connection
 
 from ..query import Phrase, Query
-from .filters import Filters
+from .filters import COUNTED, PLACE_WEIGHTS, Filters, stories_indexed
 
 CONFIG = "pg_catalog.english"
 # ts_rank's weights for D, C, B, A: body, names (byline, publisher, section, channel), excerpt,
-# headline; in the proportions of the SQLite engine's bm25 weights.
+# headline.
 WEIGHTS = "{0.1, 0.2, 0.4, 1.0}"
 NORMALIZATION = 1  # rank / (1 + log(length)): a long story does not win by its length
+# ts_rank over every match when there are at most this many: each reads the story's whole
+# vector (compressed, stored apart), 20 to 50 microseconds when it is not in memory.
+EXACT_MATCHES = 100
 
 
 def _phrase(phrase: Phrase, params: list[Any]) -> str:
@@ -27,92 +39,140 @@ def _phrase(phrase: Phrase, params: list[Any]) -> str:
     return f"phraseto_tsquery('{CONFIG}', masthead_search_text(%s))"
 
 
+def _clause(clause: tuple[Phrase, ...], params: list[Any]) -> str:
+    return "(" + " || ".join(_phrase(p, params) for p in clause) + ")"
+
+
 def tsquery(query: Query) -> tuple[str, list[Any]]:
     params: list[Any] = []
-    clauses = [
-        "(" + " || ".join(_phrase(p, params) for p in clause) + ")" for clause in query.clauses
-    ]
-    expression = " && ".join(clauses)
+    expression = " && ".join(_clause(clause, params) for clause in query.clauses)
     if query.excluded:
         expression += " && !!(" + " || ".join(_phrase(p, params) for p in query.excluded) + ")"
     return expression, params
 
 
-def _from(query: Query, filters: Filters) -> tuple[str, list[Any]]:
+def _idf(query: Query) -> list[float]:
+    """Each clause's rarity, ln(1 + N / (1 + n)), n the stories holding it counted up to
+    ``COUNTED`` (one query; a common clause stops early)."""
+    params: list[Any] = []
+    held = "(SELECT count(*) FROM (SELECT 1 FROM search_story WHERE vector @@ {} LIMIT {}) n)"
+    counts = ", ".join(held.format(_clause(c, params), COUNTED) for c in query.clauses)
+    row = _fetch(f"SELECT {counts}", params)[0]
+    stories = stories_indexed()
+    return [math.log(1 + stories / (1 + int(n))) for n in row]
+
+
+def _matches(query: Query, filters: Filters) -> tuple[str, list[Any]]:
     expression, params = tsquery(query)
     condition, filter_params = filters.sql()
     return (
-        f"FROM (SELECT {expression} AS q) query, search_document d "
-        "JOIN stories_story s ON s.id = d.story_id "
-        f"WHERE d.vector @@ query.q AND {condition}",
+        f"FROM (SELECT {expression} AS q) query, search_story f "
+        f"WHERE f.vector @@ query.q AND {condition}",
         [*params, *filter_params],
     )
 
 
+def _fetch(sql: str, params: list[Any]) -> list[tuple[Any, ...]]:
+    with connection.cursor() as cursor:
+        cursor.execute(sql, params)
+        return cursor.fetchall()
+
+
 def count(query: Query, filters: Filters, *, cap: int) -> int:
-    where, params = _from(query, filters)
-    with connection.cursor() as cursor:
-        cursor.execute(f"SELECT count(*) FROM (SELECT 1 {where} LIMIT %s) found", [*params, cap])  # noqa: S608 - constants and placeholders only
-        return int(cursor.fetchone()[0])
+    where, params = _matches(query, filters)
+    sql = f"SELECT count(*) FROM (SELECT 1 {where} LIMIT %s) found"  # noqa: S608 - constants and placeholders only
+    return int(_fetch(sql, [*params, cap])[0][0])
 
 
-def page(
-    query: Query, filters: Filters, *, sort: str, offset: int, limit: int
-) -> list[tuple[int, float]]:
-    where, params = _from(query, filters)
-    order = (
-        "s.published_at DESC, s.id DESC" if sort == "newest" else "score DESC, s.published_at DESC"
+def newest(query: Query, filters: Filters, *, limit: int) -> list[tuple[int, Any]]:
+    """The ``limit`` matches of highest id. Ordered by ``story_id + 0``, which no index
+    offers: walking the primary key backwards and testing each story's vector would read
+    every vector on the way; the GIN index's matches, sorted, read none."""
+    where, params = _matches(query, filters)
+    sql = f"SELECT f.story_id, f.published_at {where} ORDER BY f.story_id + 0 DESC LIMIT %s"
+    return [(int(pk), published) for pk, published in _fetch(sql, [*params, limit])]
+
+
+def by_date(query: Query, filters: Filters, *, offset: int, limit: int) -> list[int]:
+    where, params = _matches(query, filters)
+    sql = (
+        f"SELECT f.story_id {where} ORDER BY f.published_at DESC, f.story_id DESC "
+        "LIMIT %s OFFSET %s"
     )
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f"SELECT s.id, ts_rank('{WEIGHTS}', d.vector, query.q, {NORMALIZATION}) AS score "
-            f"{where} ORDER BY {order} LIMIT %s OFFSET %s",
-            [*params, limit, offset],
+    return [int(pk) for (pk,) in _fetch(sql, [*params, limit, offset])]
+
+
+def affordable(query: Query, total: int) -> bool:
+    return total <= EXACT_MATCHES
+
+
+def rank_all(query: Query, filters: Filters, *, offset: int, limit: int) -> list[tuple[int, float]]:
+    """ts_rank over every match: the sum of its clauses' ts_rank, each times its rarity, as
+    bm25 adds its terms up (ts_rank alone, for a query of several words, ranks by how near
+    they are to each other); the exclusions are no part of it."""
+    rank_params: list[Any] = []
+    parts = [
+        f"{idf:.6f} * ts_rank('{WEIGHTS}', f.vector, {_clause(c, rank_params)}, {NORMALIZATION})"
+        for c, idf in zip(query.clauses, _idf(query), strict=True)
+    ]
+    where, params = _matches(query, filters)
+    sql = (
+        f"SELECT f.story_id, {' + '.join(parts)} AS score {where} "
+        "ORDER BY score DESC, f.published_at DESC LIMIT %s OFFSET %s"
+    )
+    return [
+        (int(pk), float(score)) for pk, score in _fetch(sql, [*rank_params, *params, limit, offset])
+    ]
+
+
+def rank_some(query: Query, ids: list[int]) -> dict[int, float]:
+    """The rank SQLite's engine gives the newest of many matches (``PLACE_WEIGHTS``), from
+    ``head``, which sits in the row: no story's whole vector is read."""
+    if not ids:
+        return {}
+    params: list[Any] = []
+    parts = []
+    for clause, idf in zip(query.clauses, _idf(query), strict=True):
+        places = " + ".join(
+            f"{weight} * (ts_filter(f.head, '{{{label}}}') @@ {_clause(clause, params)})::int"
+            for label, weight in zip("abc", PLACE_WEIGHTS, strict=True)
         )
-        return [(int(pk), float(score)) for pk, score in cursor.fetchall()]
+        parts.append(f"{idf:.6f} * (1 + {places})")
+    sql = f"SELECT f.story_id, {' + '.join(parts)} FROM search_story f WHERE f.story_id = ANY(%s)"  # noqa: S608 - constants and placeholders only
+    return {int(pk): float(score) for pk, score in _fetch(sql, [*params, ids])}
+
+
+def matching(phrase: Phrase, *, limit: int) -> list[int]:
+    holds = f"vector @@ phraseto_tsquery('{CONFIG}', masthead_search_text(%s))"
+    sql = f"SELECT story_id FROM search_story WHERE {holds} ORDER BY story_id + 0 DESC LIMIT %s"  # noqa: S608 - constants and placeholders only
+    return [int(pk) for (pk,) in _fetch(sql, [" ".join(phrase), limit])]
 
 
 def document_frequencies(words: list[str]) -> dict[str, int]:
+    """How many stories hold each word, counted up to ``COUNTED``."""
     found: dict[str, int] = {}
-    with connection.cursor() as cursor:
-        for word in words:
-            cursor.execute(
-                "SELECT count(*) FROM (SELECT 1 FROM search_document WHERE vector @@ "  # noqa: S608 - constants and placeholders only
-                f"plainto_tsquery('{CONFIG}', masthead_search_text(%s)) LIMIT 1000) found",
-                [word],
-            )
-            found[word] = int(cursor.fetchone()[0])
+    for word in words:
+        holds = f"vector @@ plainto_tsquery('{CONFIG}', masthead_search_text(%s))"
+        sql = f"SELECT count(*) FROM (SELECT 1 FROM search_story WHERE {holds} LIMIT {COUNTED}) n"  # noqa: S608 - constants and placeholders only
+        found[word] = int(_fetch(sql, [word])[0][0])
     return found
 
 
 def document_count() -> int:
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT reltuples::bigint FROM pg_class WHERE relname = 'search_document'")
-        row = cursor.fetchone()
-        estimate = int(row[0]) if row else -1
-        if estimate < 1000:
-            cursor.execute("SELECT count(*) FROM search_document")
-            return int(cursor.fetchone()[0])
-        return estimate
+    return stories_indexed()
 
 
-def related(words: list[str], *, exclude: int, filters: Filters, limit: int) -> list[int]:
-    condition, params = filters.sql()
-    expression = " || ".join(
-        f"plainto_tsquery('{CONFIG}', masthead_search_text(%s))" for _word in words
-    )
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f"SELECT s.id FROM (SELECT {expression} AS q) query, search_document d "  # noqa: S608 - constants and placeholders only
-            "JOIN stories_story s ON s.id = d.story_id "
-            f"WHERE d.vector @@ query.q AND s.id <> %s AND {condition} "
-            f"ORDER BY ts_rank('{WEIGHTS}', d.vector, query.q, {NORMALIZATION}) DESC LIMIT %s",
-            [*words, exclude, *params, limit],
-        )
-        return [int(pk) for (pk,) in cursor.fetchall()]
+_WRITE = (
+    "UPDATE search_story SET vector = masthead_search_vector(%s, %s, %s, %s, %s, %s), "
+    "head = masthead_search_head(%s, %s, %s, %s, %s) WHERE story_id = %s"
+)
 
 
 def documents_written(
     old: list[tuple[int, tuple[str, ...]]], new: list[tuple[int, tuple[str, ...]]]
 ) -> None:
-    """Nothing to do: ``vector`` is a generated column, computed as a document is written."""
+    """Compute the vectors of documents just written (their columns: headline, excerpt,
+    byline, source, place, body), into the stories' facts rows."""
+    if new:
+        with connection.cursor() as cursor:
+            cursor.executemany(_WRITE, [(*texts, *texts[:5], pk) for pk, texts in new])

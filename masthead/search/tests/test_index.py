@@ -39,10 +39,13 @@ def fts_rows(term: str) -> int:
     """How many index entries hold ``term`` (SQLite: FTS5's own count; PostgreSQL: vectors)."""
     with connection.cursor() as cursor:
         if connection.vendor == "sqlite":
-            cursor.execute("SELECT count(*) FROM search_fts WHERE search_fts MATCH %s", [f'"{term}"'])
+            cursor.execute(
+                "SELECT count(*) FROM search_fts WHERE search_fts MATCH %s", [f'"{term}"']
+            )
         else:
             cursor.execute(
-                "SELECT count(*) FROM search_document WHERE vector @@ plainto_tsquery('english', %s)",
+                "SELECT count(*) FROM search_story "
+                "WHERE vector @@ plainto_tsquery('english', %s)",
                 [term],
             )
         return int(cursor.fetchone()[0])
@@ -67,7 +70,9 @@ def test_a_story_is_found_once_published_and_edits_follow(
         story_publish(actor=curator, story=story)
     assert found("lighthouse") == [story.pk]
     with after_commit():
-        story_update(actor=curator, story=story, headline="Harbour pilots strike", body="<p>Tug</p>")
+        story_update(
+            actor=curator, story=story, headline="Harbour pilots strike", body="<p>Tug</p>"
+        )
     assert found("lighthouse") == []
     assert found("harbour pilots tug") == [story.pk]
     assert not Pending.objects.exists()
@@ -220,7 +225,7 @@ def test_two_reindexes_of_one_story_at_once_leave_one_right_document(section: An
         try:
             start.wait()
             index.index_stories([story.pk])
-        except BaseException as error:  # noqa: BLE001 - reported below
+        except BaseException as error:
             errors.append(error)
         finally:
             connection.close()

@@ -7,6 +7,7 @@ from django.utils import timezone
 
 from masthead.channels.tests.factories import SectionFactory
 from masthead.stories.models import Source, Story
+from masthead.stories.ranking import stories_rank_refresh
 
 
 class SourceFactory(factory.django.DjangoModelFactory):
@@ -23,6 +24,7 @@ class StoryFactory(factory.django.DjangoModelFactory):
 
     class Meta:
         model = Story
+        skip_postgeneration_save = True
 
     section = factory.SubFactory(SectionFactory)
     channel = factory.SelfAttribute("section.channel")
@@ -35,3 +37,10 @@ class StoryFactory(factory.django.DjangoModelFactory):
     status = Story.Status.PUBLISHED
     published_at = factory.LazyFunction(lambda: timezone.now() - dt.timedelta(hours=2))
     kind = Story.Kind.ORIGINAL
+
+    @factory.post_generation
+    def ranked(obj: Story, create: bool, extracted: object, **kwargs: object) -> None:
+        """Ranked as a story the services publish is (stories.ranking)."""
+        if create:
+            stories_rank_refresh(story_ids=[obj.pk])
+            obj.refresh_from_db(fields=["rank_points", "hotness"])

@@ -55,7 +55,9 @@ class Command(BaseCommand):
         print_accounts(self.stdout, report)
         host = "127.0.0.1" if options["host"] in ANY_ADDRESS else options["host"]
         site = f"http://{host}:{port}"
-        self.stdout.write(try_line(site, sources.base_url(sources_port)) + "\n")
+        self.stdout.write(try_line(site, sources.base_url(sources_port)))
+        self.stdout.write(front_line(site) + "\n")
+        self.stdout.write(search_line(site) + "\n")
         if publishers is None:
             return
         self.stdout.write(
@@ -83,6 +85,28 @@ def summary(report: loader.Report) -> str:
         f"{report.stories} stories, {report.comments} comments, {report.reactions} reactions, "
         f"{report.reports} reports, {report.moderation} moderation actions, "
         f"{report.feeds} feed subscriptions, {report.candidates} candidates"
+    )
+
+
+def front_line(site: str) -> str:
+    """What the front page shows, printed with the demo accounts."""
+    return (
+        f"Front page: {site}/ ranks stories by their discussions and age (Top), {site}/latest "
+        "lists the newest first; a site editor pinned a story at place 3 (front pins: "
+        f"{site}/admin/stories/storypin/), City Desk's owner one on {site}/citydesk/ (Pin, on "
+        "the channel's desk)"
+    )
+
+
+# Words the demo's stories contain in more than one channel (masthead/search/tests).
+SEARCH_EXAMPLE = "ferry"
+
+
+def search_line(site: str) -> str:
+    """Where to try the search, printed with the demo accounts."""
+    return (
+        f"Search every channel: type in the search box at the top of any page, or open "
+        f"{site}/search?q={SEARCH_EXAMPLE}"
     )
 
 

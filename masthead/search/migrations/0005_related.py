@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('search', '0002_fts_written_by_index'),
+        ('search', '0004_postgres_vectors_beside_the_facts'),
         ('stories', '0004_story_published_date_only'),
     ]
 

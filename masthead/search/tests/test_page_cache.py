@@ -1,0 +1,138 @@
+"""Search pages in the anonymous page cache: one entry per query however it is spelled, none for
+a query with anything else in it, and never stale after a story is published, edited or
+withdrawn, because a search page is filed under the front page's version as well as its own.
+
+Through the real WSGI application with real commits (the services invalidate after commit).
+"""
+
+from __future__ import annotations
+
+import io
+from typing import Any
+from wsgiref.util import setup_testing_defaults
+
+import lxml.html
+import pytest
+
+from masthead.core import pagecache
+from masthead.core.pagecache import CACHE_STATUS_HEADER
+from masthead.stories.models import Story
+from masthead.stories.services import story_create, story_publish, story_update, story_withdraw
+from masthead.wsgi import application
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+def get(url: str, **headers: str) -> tuple[int, dict[str, str], str]:
+    path, _sep, query = url.partition("?")
+    environ: dict[str, Any] = {
+        "REQUEST_METHOD": "GET",
+        "PATH_INFO": path,
+        "QUERY_STRING": query,
+        "SERVER_NAME": "testserver",
+        "wsgi.input": io.BytesIO(),
+    }
+    for name, value in headers.items():
+        environ["HTTP_" + name.upper().replace("-", "_")] = value
+    setup_testing_defaults(environ)
+    started: dict[str, Any] = {}
+
+    def start_response(status: str, response_headers: list[tuple[str, str]], exc_info: Any = None):
+        started.update(status=int(status.split()[0]), headers=dict(response_headers))
+        return lambda data: None
+
+    result = application(environ, start_response)
+    try:
+        body = b"".join(result)
+    finally:
+        getattr(result, "close", lambda: None)()
+    return started["status"], started["headers"], body.decode()
+
+
+def text_of(url: str) -> str:
+    """The page's text, without markup (a headline's matched words are in <mark>)."""
+    return lxml.html.document_fromstring(get(url)[2]).text_content()
+
+
+def cache_status(url: str) -> str | None:
+    return get(url)[1].get(CACHE_STATUS_HEADER)
+
+
+@pytest.fixture(autouse=True)
+def _page_cache_on(settings: Any) -> Any:
+    settings.MASTHEAD_PAGE_CACHE = True
+    pagecache.clear_local()
+    yield
+    pagecache.clear_local()
+
+
+def publish(section: Any, headline: str) -> Story:
+    story = story_create(
+        actor=None,
+        channel=section.channel,
+        section=section,
+        headline=headline,
+        body="<p>The quay was busy.</p>",
+    )
+    return story_publish(actor=None, story=story)
+
+
+def test_a_search_is_cached_once_however_its_query_is_spelled(section: Any) -> None:
+    publish(section, "Quayside market reopens")
+    channel = section.channel.slug
+    assert cache_status(f"/search?q=quayside+market&channel={channel}") == "miss"
+    assert cache_status(f"/search?q=quayside+market&channel={channel}") == "hit"
+    assert cache_status(f"/search?channel={channel}&q=quayside%20market") == "hit"
+    assert cache_status("/search?q=quayside+market") == "miss"  # another search
+    assert cache_status("/search?q=quayside+market&page=01") == "miss"
+    assert cache_status("/search?q=quayside+market&page=1") == "hit"
+
+
+def test_a_query_with_anything_else_is_not_cached(section: Any) -> None:
+    publish(section, "Quayside market reopens")
+    for url in (
+        "/search?q=quayside&utm_source=mail",
+        "/search?q=quayside&q=market",
+        "/search?q=quayside&page=x",
+        "/search?q=" + "quayside+" * 300,
+    ):
+        assert cache_status(url) is None, url
+        assert cache_status(url) is None, url
+
+
+def test_a_refused_search_is_not_cached(section: Any) -> None:
+    status, headers, _body = get("/search?q=quayside&channel=nowhere")
+    assert status == 400 and CACHE_STATUS_HEADER not in headers
+    assert get("/search?q=quayside&channel=nowhere")[0] == 400
+
+
+def test_members_never_get_the_cached_search(section: Any, member: Any) -> None:
+    from django.test import Client
+
+    publish(section, "Quayside market reopens")
+    get("/search?q=quayside")
+    client = Client()
+    client.force_login(member)
+    cookie = f"sessionid={client.cookies['sessionid'].value}"
+    status, headers, body = get("/search?q=quayside", Cookie=cookie)
+    assert status == 200 and CACHE_STATUS_HEADER not in headers
+    assert "Log out" in body
+
+
+def test_a_published_story_is_found_at_once_and_a_withdrawn_one_is_gone(section: Any) -> None:
+    publish(section, "Quayside market reopens")
+    url = "/search?q=quayside"
+    assert "Quayside market reopens" in text_of(url)
+    assert cache_status(url) == "hit"
+
+    fresh = publish(section, "Quayside crane toppled in storm")
+    assert cache_status(url) == "miss"
+    assert "Quayside crane toppled in storm" in text_of(url)
+
+    story_update(actor=None, story=fresh, headline="Quayside crane lifted again")
+    body = text_of(url)
+    assert "Quayside crane lifted again" in body and "toppled" not in body
+
+    story_withdraw(actor=None, story=fresh, reason="Published by mistake")
+    body = text_of(url)
+    assert "Quayside market reopens" in body and "Quayside crane" not in body
