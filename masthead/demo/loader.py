@@ -29,6 +29,7 @@ from masthead.discussion.models import Comment
 from masthead.discussion.services import comment_create
 from masthead.notifications.models import Notification
 from masthead.notifications.services import notify_for_comment
+from masthead.search.services import related_refresh
 from masthead.stories.models import Story
 from masthead.stories.services import story_create, story_publish
 
@@ -165,11 +166,21 @@ def _story(
         report.comments += len(in_thread)
 
 
-@transaction.atomic
 def load(*, sources_url: str = "") -> Report:
     """Load what is not loaded yet. ``sources_url`` is where the demo's made-up publishers are
     served (sources.py), while `masthead demo` runs: the channels subscribe to their feeds and
-    a few of their articles wait in review queues. Without it, none of that is seeded."""
+    a few of their articles wait in review queues. Without it, none of that is seeded.
+
+    New stories get their related stories computed here, once the content has committed,
+    rather than by the worker: the first story page a newcomer opens shows them."""
+    report = _load(sources_url=sources_url)
+    if report.stories:
+        related_refresh()
+    return report
+
+
+@transaction.atomic
+def _load(*, sources_url: str = "") -> Report:
     if not User.objects.exists():
         # A database made anew: what the cache remembers of an earlier one (bans, rules,
         # pages, keyed by ids the new rows take again) is about other rows.

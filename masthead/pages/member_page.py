@@ -37,6 +37,7 @@ from masthead.discussion.permissions import CommentPolicy
 from masthead.discussion.rendering import NOBODY, comment_section, shared_section
 from masthead.discussion.services import comments_closed
 from masthead.moderation import services as moderation
+from masthead.search.selectors import related_list
 from masthead.stories import selectors as story_selectors
 from masthead.stories.models import Story
 
@@ -111,6 +112,7 @@ def _render_with_holes(request: HttpRequest, story: Story) -> str:
         "can_curate": False,
         "comments_closed": comments_closed(story),
         "more_stories": story_selectors.story_list_more(story=story),
+        "related_stories": related_list(story=story),
         "form": CommentForm(initial={"client_token": CLIENT_TOKEN_HOLE}),
         "csrf_input": Markup(CSRF_HOLE),  # noqa: S704 - a constant
         "header_hole": Markup(HEADER_HOLE),  # noqa: S704 - a constant

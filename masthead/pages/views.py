@@ -24,6 +24,7 @@ from masthead.discussion.permissions import CommentPolicy
 from masthead.discussion.rendering import comment_section
 from masthead.discussion.selectors import comment_list_by_author, replies_to
 from masthead.discussion.services import comments_closed
+from masthead.search.selectors import related_list
 from masthead.stories import front as story_front
 from masthead.stories import selectors as story_selectors
 from masthead.stories.models import Story
@@ -115,6 +116,7 @@ def story(
             "policy": policy,
             "can_curate": curator,
             "more_stories": story_selectors.story_list_more(story=found),
+            "related_stories": related_list(story=found),
             "form": CommentForm() if policy.is_member else None,
         },
     )

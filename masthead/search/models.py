@@ -1,5 +1,5 @@
 """The search index's tables: one document per story, the stories whose document may be out of
-date, and the checkpoints of ``masthead reindex``.
+date, the checkpoints of ``masthead reindex``; and each story's related stories.
 
 A document holds the text a story is found by, as plain text (the body without its markup),
 so that both engines index the same words and snippets are cut from it. The engines' own
@@ -11,6 +11,8 @@ is found from the moment its page is public and not a moment after it stops bein
 """
 
 from __future__ import annotations
+
+from typing import ClassVar
 
 from django.db import models
 
@@ -94,3 +96,32 @@ class StoryFacts(models.Model):
 
     def __str__(self) -> str:
         return f"story {self.story_id}: {self.status}"
+
+
+class RelatedStory(models.Model):
+    """``related`` is about the same subject as ``story``: ``score`` is their similarity
+    (masthead.search.similarity, in the batch of ``story``'s computation or of the newer
+    story's), ``rank`` its place in ``story``'s list by score, 1 the closest."""
+
+    story = models.ForeignKey(Story, on_delete=models.CASCADE, related_name="+")
+    related = models.ForeignKey(Story, on_delete=models.CASCADE, related_name="+")
+    score = models.FloatField()
+    rank = models.PositiveSmallIntegerField()
+    # When the score was written: a list recomputed keeps what was offered to it while
+    # its computation ran (services._replace).
+    scored_at = models.DateTimeField()
+
+    class Meta:
+        db_table = "search_related_story"
+        constraints: ClassVar = [
+            models.UniqueConstraint(fields=["story", "related"], name="related_story_once"),
+            models.UniqueConstraint(fields=["story", "rank"], name="related_story_rank_once"),
+            models.CheckConstraint(
+                condition=~models.Q(story=models.F("related")), name="related_story_not_itself"
+            ),
+        ]
+        # (story, rank) is the page's read; the lists a story appears in are found by this.
+        indexes: ClassVar = [models.Index(fields=["related"], name="related_story_related_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.story_id} -> {self.related_id} ({self.score:.3f})"

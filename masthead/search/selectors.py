@@ -1,4 +1,5 @@
-"""Reads behind the search page and related stories: ``search`` and ``related_candidates``.
+"""Reads behind the search page and related stories: ``search``, ``related_candidates`` (for
+their computation) and ``related_list`` (for the story page).
 
 Both engines answer through the same contract (engines/): the parsed query and the filters
 in, ranked story ids out; this module turns them into a page of ``Hit``s, with the stories
@@ -20,11 +21,12 @@ from django.utils.translation import gettext as _
 from markupsafe import Markup
 
 from masthead.stories.models import Story
+from masthead.stories.selectors import StoryLink
 
 from . import snippets
 from .engines import engine
 from .engines.filters import Filters
-from .models import Document
+from .models import Document, RelatedStory
 from .query import STOP_WORDS, Query, fold, parse
 
 PER_PAGE = 20
@@ -37,6 +39,7 @@ SORTS = ("relevance", "newest")
 RELATED_TERMS = 12  # a story's most distinctive words that find its neighbours
 RELATED_MIN_LETTERS = 3  # shorter words are initials and abbreviations, rarely a subject
 RELATED_WORDS_READ = 400  # of the body, the lead: what the story is about
+RELATED_SHOWN = 5  # a story page's related stories: the issue's "up to 5"
 RELATED_POSTINGS = 2000  # stories looked at for each word: a common word's newest only
 RELATED_WORDS_LOOKED_UP = 60  # the story's most used words, whose rarity is then counted
 _SLUG = re.compile(r"^[a-z0-9](?:[a-z0-9-]{0,48}[a-z0-9])?$")
@@ -292,3 +295,46 @@ def related_candidates(story: Story, *, limit: int = 50) -> list[int]:
     ranked = sorted(score, key=lambda pk: (-score[pk], -pk))[: max(1, limit) * 2]
     visible = set(Story.objects.published().filter(pk__in=ranked).values_list("pk", flat=True))
     return [pk for pk in ranked if pk in visible][: max(1, limit)]
+
+
+def related_list(*, story: Story, limit: int = RELATED_SHOWN) -> list[StoryLink]:
+    """The story's related stories for its page: of the closest kept, the ``limit`` closest
+    that are public now, newest first. One query; nothing is computed here (services.py
+    keeps the lists), and a story withdrawn or unpublished is left out by this query itself."""
+    rows = (
+        RelatedStory.objects.filter(
+            story_id=story.pk,
+            related__status__in=Story.LIVE_STATUSES,
+            related__published_at__lte=timezone.now(),
+        )
+        .select_related("related__channel", "related__section")
+        .only(
+            "related__public_id",
+            "related__headline",
+            "related__slug",
+            "related__published_at",
+            "related__published_date_only",
+            "related__time_zone",
+            "related__channel__slug",
+            "related__channel__name",
+            "related__section__slug",
+            "related__section__name",
+        )
+        .order_by("rank")[:limit]
+    )
+    links = [
+        StoryLink(
+            id=other.pk,
+            headline=other.headline,
+            url=other.get_absolute_url(),
+            section_name=other.section.name,
+            section_url=other.get_section_url(),
+            published_at=other.published_at,
+            published_date_only=other.published_date_only,
+            time_zone=other.time_zone,
+            channel_name=other.channel.name,
+            channel_url=other.channel.get_absolute_url(),
+        )
+        for other in (row.related for row in rows)
+    ]
+    return sorted(links, key=lambda link: (link.published_at, link.id), reverse=True)

@@ -41,6 +41,9 @@ LEAD_WORDS = 20  # the first sentence or so of a story (in content words): who, 
 LEAD_WEIGHT = 2.0  # the lead names the event; what follows adds background shared by many
 MIN_LETTERS = 2  # a lone digit or letter (a score's 5-2, an initial) names nothing
 ROWS_AT_ONCE = 2048  # first-order rows held at once: 2,048 x (texts in the batch) floats at most
+# Texts whose terms a process keeps (a few tens of KB each): a worker computing related stories
+# meets the same recent stories in batch after batch.
+TOKENISED_KEPT = 512
 
 # Function words carry no subject: Snowball's English list with its contractions, and eight
 # more modal and filler words (also, just, may, might, must, shall, us, yet); nothing specific
@@ -110,19 +113,30 @@ def _term(word: str) -> str | None:
 
 def tokens(text: str, *, lead_words: int = LEAD_WORDS) -> list[Token]:
     """The index terms of ``text`` in order, each marked as a name and as part of the lead."""
-    text = text.translate(_APOSTROPHES)
+    return list(_tokens(text, lead_words))
+
+
+@lru_cache(maxsize=TOKENISED_KEPT)
+def _tokens(text: str, lead_words: int) -> tuple[Token, ...]:
+    if "\u2019" in text or "\u2018" in text or "\u02bc" in text:
+        text = text.translate(_APOSTROPHES)
     found: list[Token] = []
+    search = _SENTENCE_END.search
     end = -1  # before the first word: a sentence starts there
     for match in _WORD.finditer(text):
         word = match.group()
-        starts_sentence = end < 0 or _SENTENCE_END.search(text, end, match.start()) is not None
+        start = match.start()
+        # Words are mostly one space apart, and a space ends no sentence.
+        starts_sentence = end < 0 or (
+            (start - end > 1 or text[end] != " ") and search(text, end, start) is not None
+        )
         end = match.end()
         term = _term(word)
         if term is None:
             continue
         entity = word[0].isupper() and not starts_sentence
         found.append(Token(term, entity, len(found) < lead_words))
-    return found
+    return tuple(found)
 
 
 def vectors(texts: Sequence[str], weighting: Weighting = DEFAULT) -> sp.csr_matrix:

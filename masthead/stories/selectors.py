@@ -99,6 +99,9 @@ class StoryLink:
     published_at: dt.datetime | None
     published_date_only: bool
     time_zone: str
+    # Lists of stories from many channels name each one's (search.selectors.related_list).
+    channel_name: str = ""
+    channel_url: str = ""
 
 
 def story_list_more(*, story: Story, limit: int = MORE_STORIES_COUNT) -> list[StoryLink]:
