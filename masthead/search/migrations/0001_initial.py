@@ -199,7 +199,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('channels', '0003_follows'),
-        ('stories', '0004_story_published_date_only'),
+        ('stories', '0005_ranking_and_pins'),
     ]
 
     operations = [
