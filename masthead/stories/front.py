@@ -69,6 +69,8 @@ def pins_active(*, channel: Channel | None, now: dt.datetime) -> dict[int, tuple
         story__status__in=Story.LIVE_STATUSES,
         story__published_at__lte=now,
     )
+    if channel is not None:  # a story moved to another channel since leaves its old page
+        pins = pins.filter(story__channel=channel)
     rows = pins.values_list("place", "story_id", "story__channel_id")
     return {place: (story_id, channel_id) for place, story_id, channel_id in rows}
 

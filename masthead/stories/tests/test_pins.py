@@ -127,6 +127,18 @@ def test_a_channel_page_shows_its_curators_pins_in_place(section: Any, curator: 
     assert stories[24].pk not in ids(story_list_top())[:3]  # a channel pin is the channel's
 
 
+def test_a_pinned_story_moved_to_another_channel_leaves_the_old_page(
+    section: Any, curator: Any
+) -> None:
+    stories = newest(section, 5)
+    pins.pin_set(actor=curator, story=stories[4], front=False, place=1)
+    assert ids(story_list_channel_pinned(channel=section.channel))[0] == stories[4].pk
+    elsewhere = SectionFactory()
+    Story.objects.filter(pk=stories[4].pk).update(section=elsewhere, channel=elsewhere.channel)
+    assert stories[4].pk not in ids(story_list_channel_pinned(channel=section.channel))
+    assert ids(story_list_channel_pinned(channel=elsewhere.channel)) == [stories[4].pk]
+
+
 # --- who pins, and writes that stay right ------------------------------------------------------
 
 
