@@ -94,10 +94,7 @@ def session() -> Iterator[None]:
     """The queries of one search: one transaction, planned through the indexes' bitmaps."""
     with transaction.atomic(), connection.cursor() as cursor:
         cursor.execute("; ".join(f"SET LOCAL {name} = off" for name in _GIN_ONLY))
-        try:
-            yield
-        finally:
-            cursor.execute("; ".join(f"SET LOCAL {name} TO DEFAULT" for name in _GIN_ONLY))
+        yield  # SET LOCAL ends with the transaction
 
 
 def _fetch(sql: str, params: list[Any]) -> list[tuple[Any, ...]]:
@@ -166,7 +163,8 @@ def document_frequencies(words: list[str]) -> dict[str, int]:
     found: dict[str, int] = {}
     for word in words:
         holds = f"vector @@ plainto_tsquery('{CONFIG}', masthead_search_text(%s))"
-        sql = f"SELECT count(*) FROM (SELECT 1 FROM search_story WHERE {holds} ORDER BY story_id DESC LIMIT {COUNTED}) n"  # noqa: S608 - constants and placeholders only
+        newest = f"ORDER BY story_id DESC LIMIT {COUNTED}"
+        sql = f"SELECT count(*) FROM (SELECT 1 FROM search_story WHERE {holds} {newest}) n"  # noqa: S608 - constants and placeholders only
         found[word] = int(_fetch(sql, [word])[0][0])
     return found
 
