@@ -14,6 +14,7 @@ import math
 import re
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
+from typing import Any
 
 from django.db import DatabaseError
 from django.utils import timezone
@@ -202,28 +203,30 @@ def _ranked(
     are the candidates, ranked or ordered by date, and the pages are theirs
     (docs/decisions/0014-search.md)."""
     found = engine()
-    total = found.count(parsed, filters, cap=MAX_COUNTED + 1)
+    with found.session():
+        return _ranked_in_session(found, parsed, filters, sort, page, per_page)
+
+
+def _ranked_in_session(
+    found: Any, parsed: Query, filters: Filters, sort: str, page: int, per_page: int
+) -> tuple[int, list[tuple[int, float]], int, int]:
+    # One query finds the newest matches, MAX_COUNTED and one more: they are the count, the
+    # candidates, and, with their times, the order for "newest".
+    candidates = found.newest(parsed, filters, limit=MAX_COUNTED + 1)
+    total = len(candidates)
     if not total:
         return 0, [], 0, 1
-    pages = math.ceil(min(total, MAX_COUNTED) / per_page)
+    candidates = candidates[:MAX_COUNTED]
+    pages = math.ceil(len(candidates) / per_page)
     page = max(1, min(int(page), pages))
     offset = (page - 1) * per_page
-    if total <= MAX_COUNTED and (sort == "newest" or found.affordable(parsed, total)):
-        if sort == "newest":
-            return (
-                total,
-                [(pk, 0.0) for pk in found.by_date(parsed, filters, offset=offset, limit=per_page)],
-                pages,
-                page,
-            )
-        return total, found.rank_all(parsed, filters, offset=offset, limit=per_page), pages, page
-    candidates = found.newest(parsed, filters, limit=MAX_COUNTED)
     if sort == "newest":
         ordered = sorted(candidates, key=lambda c: (c[1], c[0]), reverse=True)
-        ranked = [(pk, 0.0) for pk, _published in ordered]
-    else:
-        rank = found.rank_some(parsed, [pk for pk, _published in candidates])
-        ranked = sorted(rank.items(), key=lambda item: (item[1], item[0]), reverse=True)
+        return total, [(pk, 0.0) for pk, _at in ordered[offset : offset + per_page]], pages, page
+    if total <= MAX_COUNTED and found.affordable(parsed, total):
+        return total, found.rank_all(parsed, filters, offset=offset, limit=per_page), pages, page
+    rank = found.rank_some(parsed, [pk for pk, _at in candidates])
+    ranked = sorted(rank.items(), key=lambda item: (item[1], item[0]), reverse=True)
     return total, ranked[offset : offset + per_page], pages, page
 
 

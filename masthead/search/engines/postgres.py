@@ -17,9 +17,11 @@ the newest matches are ranked as SQLite ranks them, by where each clause is, fro
 from __future__ import annotations
 
 import math
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 
-from django.db import connection
+from django.db import connection, transaction
 
 from ..query import Phrase, Query
 from .filters import COUNTED, PLACE_WEIGHTS, Filters, stories_indexed
@@ -31,7 +33,8 @@ WEIGHTS = "{0.1, 0.2, 0.4, 1.0}"
 NORMALIZATION = 1  # rank / (1 + log(length)): a long story does not win by its length
 # ts_rank over every match when there are at most this many: each reads the story's whole
 # vector (compressed, stored apart), 20 to 50 microseconds when it is not in memory.
-EXACT_MATCHES = 100
+EXACT_MATCHES = 20
+IDF_COUNTED = 100  # a clause held by more stories is common (SQLite counts further: cheaper)
 
 
 def _phrase(phrase: Phrase, params: list[Any]) -> str:
@@ -53,10 +56,18 @@ def tsquery(query: Query) -> tuple[str, list[Any]]:
 
 def _idf(query: Query) -> list[float]:
     """Each clause's rarity, ln(1 + N / (1 + n)), n the stories holding it counted up to
-    ``COUNTED`` (one query; a common clause stops early)."""
+    ``IDF_COUNTED`` (one query; a common clause stops early: counting reads each story's
+    vector)."""
     params: list[Any] = []
-    held = "(SELECT count(*) FROM (SELECT 1 FROM search_story WHERE vector @@ {} LIMIT {}) n)"
-    counts = ", ".join(held.format(_clause(c, params), COUNTED) for c in query.clauses)
+    if len(query.clauses) == 1:
+        return [1.0]  # one clause: its rarity orders nothing
+    # In story order, so that for a common clause the planner walks the newest stories and
+    # stops at the cap, rather than gathering the GIN index's every match first.
+    held = (
+        "(SELECT count(*) FROM (SELECT 1 FROM search_story WHERE vector @@ {} "
+        "ORDER BY story_id DESC LIMIT {}) n)"
+    )
+    counts = ", ".join(held.format(_clause(c, params), IDF_COUNTED) for c in query.clauses)
     row = _fetch(f"SELECT {counts}", params)[0]
     stories = stories_indexed()
     return [math.log(1 + stories / (1 + int(n))) for n in row]
@@ -72,34 +83,33 @@ def _matches(query: Query, filters: Filters) -> tuple[str, list[Any]]:
     )
 
 
+# The planner prices testing a vector against a query as cheap, and for a common word chooses
+# to read the table, every story's vector with it (0.8 s for a word in every story). The GIN
+# index's matches are always the cheaper way: a search plans with nothing else.
+_GIN_ONLY = ("enable_seqscan",)
+
+
+@contextmanager
+def session() -> Iterator[None]:
+    """The queries of one search: one transaction, planned through the indexes' bitmaps."""
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute("; ".join(f"SET LOCAL {name} = off" for name in _GIN_ONLY))
+        yield  # SET LOCAL ends with the transaction
+
+
 def _fetch(sql: str, params: list[Any]) -> list[tuple[Any, ...]]:
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         return cursor.fetchall()
 
 
-def count(query: Query, filters: Filters, *, cap: int) -> int:
-    where, params = _matches(query, filters)
-    sql = f"SELECT count(*) FROM (SELECT 1 {where} LIMIT %s) found"  # noqa: S608 - constants and placeholders only
-    return int(_fetch(sql, [*params, cap])[0][0])
-
-
 def newest(query: Query, filters: Filters, *, limit: int) -> list[tuple[int, Any]]:
-    """The ``limit`` matches of highest id. Ordered by ``story_id + 0``, which no index
-    offers: walking the primary key backwards and testing each story's vector would read
-    every vector on the way; the GIN index's matches, sorted, read none."""
+    """(story id, published at) of the ``limit`` matches of highest id, highest first. For
+    a common word the planner walks the primary key backwards, testing each story's vector
+    (a few hundred read); for a rare one, it sorts the GIN index's matches."""
     where, params = _matches(query, filters)
-    sql = f"SELECT f.story_id, f.published_at {where} ORDER BY f.story_id + 0 DESC LIMIT %s"
+    sql = f"SELECT f.story_id, f.published_at {where} ORDER BY f.story_id DESC LIMIT %s"
     return [(int(pk), published) for pk, published in _fetch(sql, [*params, limit])]
-
-
-def by_date(query: Query, filters: Filters, *, offset: int, limit: int) -> list[int]:
-    where, params = _matches(query, filters)
-    sql = (
-        f"SELECT f.story_id {where} ORDER BY f.published_at DESC, f.story_id DESC "
-        "LIMIT %s OFFSET %s"
-    )
-    return [int(pk) for (pk,) in _fetch(sql, [*params, limit, offset])]
 
 
 def affordable(query: Query, total: int) -> bool:
@@ -144,7 +154,7 @@ def rank_some(query: Query, ids: list[int]) -> dict[int, float]:
 
 def matching(phrase: Phrase, *, limit: int) -> list[int]:
     holds = f"vector @@ phraseto_tsquery('{CONFIG}', masthead_search_text(%s))"
-    sql = f"SELECT story_id FROM search_story WHERE {holds} ORDER BY story_id + 0 DESC LIMIT %s"  # noqa: S608 - constants and placeholders only
+    sql = f"SELECT story_id FROM search_story WHERE {holds} ORDER BY story_id DESC LIMIT %s"  # noqa: S608 - constants and placeholders only
     return [int(pk) for (pk,) in _fetch(sql, [" ".join(phrase), limit])]
 
 
@@ -153,7 +163,8 @@ def document_frequencies(words: list[str]) -> dict[str, int]:
     found: dict[str, int] = {}
     for word in words:
         holds = f"vector @@ plainto_tsquery('{CONFIG}', masthead_search_text(%s))"
-        sql = f"SELECT count(*) FROM (SELECT 1 FROM search_story WHERE {holds} LIMIT {COUNTED}) n"  # noqa: S608 - constants and placeholders only
+        newest = f"ORDER BY story_id DESC LIMIT {COUNTED}"
+        sql = f"SELECT count(*) FROM (SELECT 1 FROM search_story WHERE {holds} {newest}) n"  # noqa: S608 - constants and placeholders only
         found[word] = int(_fetch(sql, [word])[0][0])
     return found
 

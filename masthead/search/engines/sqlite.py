@@ -17,6 +17,8 @@ from __future__ import annotations
 
 import math
 import re
+from collections.abc import Iterator
+from contextlib import contextmanager
 from typing import Any
 
 from django.db import connection
@@ -76,16 +78,16 @@ def _matches(query: Query, filters: Filters) -> tuple[str, list[Any]]:
     )
 
 
+@contextmanager
+def session() -> Iterator[None]:
+    """The queries of one search: nothing to set up on SQLite."""
+    yield
+
+
 def _fetch(sql: str, params: list[Any]) -> list[tuple[Any, ...]]:
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
         return cursor.fetchall()
-
-
-def count(query: Query, filters: Filters, *, cap: int) -> int:
-    where, params = _matches(query, filters)
-    sql = f"SELECT count(*) FROM (SELECT 1 {where} ORDER BY search_fts.rowid DESC LIMIT %s)"  # noqa: S608 - constants and placeholders only
-    return int(_fetch(sql, [*params, cap])[0][0])
 
 
 def newest(query: Query, filters: Filters, *, limit: int) -> list[tuple[int, Any]]:
@@ -93,15 +95,6 @@ def newest(query: Query, filters: Filters, *, limit: int) -> list[tuple[int, Any
     where, params = _matches(query, filters)
     sql = f"SELECT f.story_id, f.published_at {where} ORDER BY search_fts.rowid DESC LIMIT %s"
     return [(int(pk), published) for pk, published in _fetch(sql, [*params, limit])]
-
-
-def by_date(query: Query, filters: Filters, *, offset: int, limit: int) -> list[int]:
-    where, params = _matches(query, filters)
-    sql = (
-        f"SELECT f.story_id {where} ORDER BY f.published_at DESC, f.story_id DESC "
-        "LIMIT %s OFFSET %s"
-    )
-    return [int(pk) for (pk,) in _fetch(sql, [*params, limit, offset])]
 
 
 def _held(expressions: list[str]) -> list[int]:

@@ -18,7 +18,6 @@ from masthead.search.index import index_pending
 from masthead.search.models import Document, Pending, ReindexRun
 from masthead.search.selectors import search
 from masthead.stories.models import Story
-from masthead.stories.tests.factories import StoryFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -64,7 +63,7 @@ def test_reindex_of_one_channel(section: Any) -> None:
     other = SectionFactory()
     many_stories(section, 4)
     many_stories(other, 3, headline="Ferry notice")
-    out, _err = reindex("--channel", other.channel.slug)
+    _out, _err = reindex("--channel", other.channel.slug)
     assert Document.objects.count() == 3
     assert {d.story.channel_id for d in Document.objects.select_related("story")} == {
         other.channel_id

@@ -1,6 +1,6 @@
 """Both engines return the same top results for a fixed set of queries on the demo content.
 
-The expected results are a committed file, ``demo_top_results.json``: for each query, the
+The expected results are a committed file, ``search_demo_top_results.json``: for each query, the
 demo stories (by their content key) of the top ``TOP`` results, in order, and how many match.
 It was written from the SQLite engine (``MASTHEAD_WRITE_EXPECTED=1`` on the SQLite pass
 writes it anew) and checked by reading: every query's top results are stories a reader
@@ -28,7 +28,7 @@ from masthead.stories.models import Story
 
 pytestmark = pytest.mark.django_db
 
-EXPECTED = Path(__file__).with_name("demo_top_results.json")
+EXPECTED = Path(__file__).with_name("search_demo_top_results.json")
 TOP = 3
 QUERIES: list[dict[str, Any]] = [
     {"q": "ferry"},
