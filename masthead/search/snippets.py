@@ -55,7 +55,8 @@ def _variants() -> dict[str, str]:
 
 
 _VARIANTS = _variants()
-MATCHES_LOOKED_AT = 60  # a word used more often than this gains no better snippet
+MATCHES_LOOKED_AT = 24  # a word used more often than this gains no better snippet
+LEAD_CHARS = 2500  # where a story's words are looked for first: most snippets are found here
 
 
 def _pattern(prefix: str) -> str:
@@ -83,16 +84,33 @@ def _matcher(words: tuple[str, ...]) -> tuple[re.Pattern[str] | None, frozenset[
 
 
 def _matches(text: str, words: tuple[str, ...]) -> list[tuple[int, int, str]]:
-    """(start, end, stem) of every word of ``text`` that matches one of ``words``."""
+    """(start, end, stem) of the words of ``text`` that match one of ``words``: the first
+    ``MATCHES_LOOKED_AT``, looked for in the lead (``LEAD_CHARS``) first, and in the rest
+    only when the lead has none of the words."""
     pattern, wanted = _matcher(words)
     if pattern is None:
         return []
+    found = _found(pattern, wanted, text, 0, LEAD_CHARS)
+    if len(text) > LEAD_CHARS and len({stem for *_, stem in found}) < len(words):
+        found += _found(pattern, wanted, text, LEAD_CHARS, len(text), already=len(found))
+    return found
+
+
+def _found(
+    pattern: re.Pattern[str],
+    wanted: frozenset[str],
+    text: str,
+    start: int,
+    end: int,
+    *,
+    already: int = 0,
+) -> list[tuple[int, int, str]]:
     found = []
-    for match in pattern.finditer(text):
+    for match in pattern.finditer(text, start, end):
         hit = stems(match.group()) & wanted
         if hit:
             found.append((match.start(), match.end(), min(hit)))
-            if len(found) >= MATCHES_LOOKED_AT:
+            if already + len(found) >= MATCHES_LOOKED_AT:
                 break
     return found
 

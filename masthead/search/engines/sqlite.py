@@ -142,8 +142,6 @@ def rank_some(query: Query, ids: list[int]) -> dict[int, float]:
         return {}
     low, high = min(ids), max(ids)
     wanted = set(ids)
-    # Asked with the whole query too, so that FTS5 walks its rarest clause's postings.
-    whole = match_expression(query)
     stories = max(document_count(), 1)
     rank = dict.fromkeys(ids, 0.0)
     window = (high - low + 1) / stories  # the share of the stories the ids span
@@ -151,15 +149,15 @@ def rank_some(query: Query, ids: list[int]) -> dict[int, float]:
         idf = math.log(1 + stories / (1 + postings))
         for pk in ids:
             rank[pk] += idf
-        if postings * window > PLACE_POSTINGS:
+        reach = stories if postings >= COUNTED else postings  # a count that stopped: common
+        if reach * window > PLACE_POSTINGS:
             continue  # a common word over a wide range: little weight, much to read
         for columns, weight in PLACES:
             sql = (
                 "SELECT rowid FROM search_fts WHERE search_fts MATCH %s "
                 "AND rowid >= %s AND rowid <= %s"
             )
-            place = f"({columns} : {_clause(clause)}) AND ({whole})"
-            for (pk,) in _fetch(sql, [place, low, high]):
+            for (pk,) in _fetch(sql, [f"{columns} : {_clause(clause)}", low, high]):
                 if pk in wanted:
                     rank[pk] += idf * weight
     return rank

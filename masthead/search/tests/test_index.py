@@ -44,8 +44,7 @@ def fts_rows(term: str) -> int:
             )
         else:
             cursor.execute(
-                "SELECT count(*) FROM search_story "
-                "WHERE vector @@ plainto_tsquery('english', %s)",
+                "SELECT count(*) FROM search_story WHERE vector @@ plainto_tsquery('english', %s)",
                 [term],
             )
         return int(cursor.fetchone()[0])
