@@ -8,7 +8,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('search', '0004_postgres_vectors_beside_the_facts'),
-        ('stories', '0004_story_published_date_only'),
+        ('stories', '0005_ranking_and_pins'),
     ]
 
     operations = [
