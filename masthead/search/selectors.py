@@ -325,19 +325,5 @@ def related_list(*, story: Story, limit: int = RELATED_SHOWN) -> list[StoryLink]
         )
         .order_by("rank")[:limit]
     )
-    links = [
-        StoryLink(
-            id=other.pk,
-            headline=other.headline,
-            url=other.get_absolute_url(),
-            section_name=other.section.name,
-            section_url=other.get_section_url(),
-            published_at=other.published_at,
-            published_date_only=other.published_date_only,
-            time_zone=other.time_zone,
-            channel_name=other.channel.name,
-            channel_url=other.channel.get_absolute_url(),
-        )
-        for other in (row.related for row in rows)
-    ]
+    links = [StoryLink.of(other, with_channel=True) for other in (row.related for row in rows)]
     return sorted(links, key=lambda link: (link.published_at, link.id), reverse=True)

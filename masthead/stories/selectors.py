@@ -103,6 +103,22 @@ class StoryLink:
     channel_name: str = ""
     channel_url: str = ""
 
+    @classmethod
+    def of(cls, story: Story, *, with_channel: bool = False) -> StoryLink:
+        """The link to ``story`` (its section loaded; its channel too ``with_channel``)."""
+        return cls(
+            id=story.pk,
+            headline=story.headline,
+            url=story.get_absolute_url(),
+            section_name=story.section.name,
+            section_url=story.get_section_url(),
+            published_at=story.published_at,
+            published_date_only=story.published_date_only,
+            time_zone=story.time_zone,
+            channel_name=story.channel.name if with_channel else "",
+            channel_url=story.channel.get_absolute_url() if with_channel else "",
+        )
+
 
 def story_list_more(*, story: Story, limit: int = MORE_STORIES_COUNT) -> list[StoryLink]:
     """More stories from the story's channel, newest first, without the story itself.
@@ -115,16 +131,7 @@ def story_list_more(*, story: Story, limit: int = MORE_STORIES_COUNT) -> list[St
     newest: list[StoryLink] | None = cache.get(key)
     if newest is None:
         newest = [
-            StoryLink(
-                id=other.pk,
-                headline=other.headline,
-                url=other.get_absolute_url(),
-                section_name=other.section.name,
-                section_url=other.get_section_url(),
-                published_at=other.published_at,
-                published_date_only=other.published_date_only,
-                time_zone=other.time_zone,
-            )
+            StoryLink.of(other)
             for other in _listing(Story.objects.filter(channel_id=story.channel_id))[: limit + 1]
         ]
         cache.set(key, newest, MORE_STORIES_SECONDS)
