@@ -12,10 +12,10 @@ from django.core.cache import cache
 
 from masthead.core import pagecache
 from masthead.core.pagecache import CACHE_STATUS_HEADER, LISTING_SECONDS
+from masthead.core.tests.wsgi import get
 from masthead.discussion.services import comment_create
 from masthead.stories import pins, ranking
 from masthead.stories.tests.factories import StoryFactory
-from tests.test_page_cache import get
 
 pytestmark = pytest.mark.django_db(transaction=True)
 

@@ -3,57 +3,17 @@ after commit, and the other processes' bounded staleness."""
 
 from __future__ import annotations
 
-import io
-from dataclasses import dataclass
 from typing import Any
-from wsgiref.util import setup_testing_defaults
 
 import pytest
 
 from masthead.core import pagecache
 from masthead.core.pagecache import CACHE_STATUS_HEADER, MARK_HEADER
+from masthead.core.tests.wsgi import get
 from masthead.discussion.services import comment_create, comment_hide
 from masthead.stories.services import story_update
-from masthead.wsgi import application
 
 pytestmark = pytest.mark.django_db(transaction=True)
-
-
-@dataclass
-class Response:
-    status: int
-    headers: dict[str, str]
-    body: bytes
-
-    @property
-    def text(self) -> str:
-        return self.body.decode()
-
-
-def get(path: str, **headers: str) -> Response:
-    """A GET through the real WSGI application, as a server would call it."""
-    environ: dict[str, Any] = {
-        "REQUEST_METHOD": "GET",
-        "PATH_INFO": path.split("?")[0],
-        "QUERY_STRING": path.partition("?")[2],
-        "SERVER_NAME": "testserver",
-        "wsgi.input": io.BytesIO(),
-    }
-    for name, value in headers.items():
-        environ["HTTP_" + name.upper().replace("-", "_")] = value
-    setup_testing_defaults(environ)
-    started: dict[str, Any] = {}
-
-    def start_response(status: str, response_headers: list[tuple[str, str]], exc_info: Any = None):
-        started.update(status=int(status.split()[0]), headers=dict(response_headers))
-        return lambda data: None
-
-    result = application(environ, start_response)
-    try:
-        body = b"".join(result)
-    finally:
-        getattr(result, "close", lambda: None)()
-    return Response(started["status"], started["headers"], body)
 
 
 @pytest.fixture(autouse=True)

@@ -7,46 +7,23 @@ Through the real WSGI application with real commits (the services invalidate aft
 
 from __future__ import annotations
 
-import io
 from typing import Any
-from wsgiref.util import setup_testing_defaults
 
 import lxml.html
 import pytest
 
 from masthead.core import pagecache
 from masthead.core.pagecache import CACHE_STATUS_HEADER
+from masthead.core.tests.wsgi import get as wsgi_get
 from masthead.stories.models import Story
 from masthead.stories.services import story_create, story_publish, story_update, story_withdraw
-from masthead.wsgi import application
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
 
 def get(url: str, **headers: str) -> tuple[int, dict[str, str], str]:
-    path, _sep, query = url.partition("?")
-    environ: dict[str, Any] = {
-        "REQUEST_METHOD": "GET",
-        "PATH_INFO": path,
-        "QUERY_STRING": query,
-        "SERVER_NAME": "testserver",
-        "wsgi.input": io.BytesIO(),
-    }
-    for name, value in headers.items():
-        environ["HTTP_" + name.upper().replace("-", "_")] = value
-    setup_testing_defaults(environ)
-    started: dict[str, Any] = {}
-
-    def start_response(status: str, response_headers: list[tuple[str, str]], exc_info: Any = None):
-        started.update(status=int(status.split()[0]), headers=dict(response_headers))
-        return lambda data: None
-
-    result = application(environ, start_response)
-    try:
-        body = b"".join(result)
-    finally:
-        getattr(result, "close", lambda: None)()
-    return started["status"], started["headers"], body.decode()
+    response = wsgi_get(url, **headers)
+    return response.status, response.headers, response.text
 
 
 def text_of(url: str) -> str:
