@@ -130,13 +130,17 @@ def test_a_channel_page_shows_its_curators_pins_in_place(section: Any, curator: 
 def test_a_pinned_story_moved_to_another_channel_leaves_the_old_page(
     section: Any, curator: Any
 ) -> None:
-    stories = newest(section, 5)
-    pins.pin_set(actor=curator, story=stories[4], front=False, place=1)
-    assert ids(story_list_channel_pinned(channel=section.channel))[0] == stories[4].pk
+    stories = newest(section, 25)
+    pins.pin_set(actor=curator, story=stories[24], front=False, place=1)
+    assert ids(story_list_channel_pinned(channel=section.channel))[0] == stories[24].pk
     elsewhere = SectionFactory()
-    Story.objects.filter(pk=stories[4].pk).update(section=elsewhere, channel=elsewhere.channel)
-    assert stories[4].pk not in ids(story_list_channel_pinned(channel=section.channel))
-    assert ids(story_list_channel_pinned(channel=elsewhere.channel)) == [stories[4].pk]
+    Story.objects.filter(pk=stories[24].pk).update(section=elsewhere, channel=elsewhere.channel)
+    first = ids(story_list_channel_pinned(channel=section.channel))
+    second = ids(story_list_channel_pinned(channel=section.channel, page=2))
+    # The pin's place is free again: the first page is full, every story of the channel once.
+    assert first == [story.pk for story in stories[:20]]
+    assert second == [story.pk for story in stories[20:24]]
+    assert ids(story_list_channel_pinned(channel=elsewhere.channel)) == [stories[24].pk]
 
 
 # --- who pins, and writes that stay right ------------------------------------------------------
