@@ -22,14 +22,16 @@ import argparse
 import os
 import platform
 import statistics
-import subprocess
 import sys
-import tempfile
 import time
 from collections.abc import Callable
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from bench.inprocess import django_on_fresh_database, drop_database, p95  # noqa: E402
+
 CHANNELS = 10
 STORIES = 10_000
 MEMBERS = 100
@@ -41,25 +43,10 @@ def main() -> None:
     parser.add_argument("--db", choices=["sqlite", "postgres"], default="sqlite")
     parser.add_argument("--runs", type=int, default=RUNS)
     options = parser.parse_args()
-    work = Path(tempfile.mkdtemp(prefix="masthead-bench-front-"))
-    os.environ.update(
-        DJANGO_SETTINGS_MODULE="masthead.settings.local",
-        MASTHEAD_VAR=str(work),
-        CACHE_URL="locmem://",
-        MASTHEAD_RATE_LIMITS_ENABLED="0",
-    )
     database = "masthead_bench_front"
-    if options.db == "postgres":
-        pg = ["-h", "127.0.0.1", "-U", "postgres"]
-        subprocess.run(["dropdb", *pg, "--if-exists", database], check=True)
-        subprocess.run(["createdb", *pg, database], check=True)
-        os.environ["DATABASE_URL"] = f"postgres://postgres@127.0.0.1:5432/{database}"
-    sys.path.insert(0, str(ROOT))
-    import django
-
-    django.setup()
+    django_on_fresh_database(db=options.db, database=database, prefix="masthead-bench-front-")
     from django.core.management import call_command
-    from django.db import connection, connections
+    from django.db import connection
     from django.test import Client
 
     call_command("migrate", verbosity=0)
@@ -81,9 +68,7 @@ def main() -> None:
     )
     post_times = time_posts(members, recent, options.runs)
     plan = explain_top(connection)
-    connections.close_all()
-    if options.db == "postgres":
-        subprocess.run(["dropdb", "-h", "127.0.0.1", "-U", "postgres", database], check=False)
+    drop_database(db=options.db, database=database)
 
     print(
         f"{options.db}, {os.cpu_count()} cores, {platform.machine()}, Python "
@@ -187,10 +172,6 @@ def explain_top(connection: object) -> str:
 
     query = Story.objects.published().order_by(*TOP_ORDER).values_list("pk", "channel_id")[:100]
     return str(query.explain())
-
-
-def p95(values: list[float]) -> float:
-    return sorted(values)[int(len(values) * 0.95) - 1]
 
 
 if __name__ == "__main__":

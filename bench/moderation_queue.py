@@ -16,13 +16,15 @@ import argparse
 import os
 import platform
 import statistics
-import subprocess
 import sys
-import tempfile
 import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from bench.inprocess import django_on_fresh_database, drop_database, p95  # noqa: E402
+
 GOAL_MS = 100.0
 PENDING = 10_000
 REPORTED = 500
@@ -36,25 +38,10 @@ def main() -> None:
     parser.add_argument("--db", choices=["sqlite", "postgres"], default="sqlite")
     parser.add_argument("--runs", type=int, default=RUNS)
     options = parser.parse_args()
-    work = Path(tempfile.mkdtemp(prefix="masthead-bench-queue-"))
-    os.environ.update(
-        DJANGO_SETTINGS_MODULE="masthead.settings.local",
-        MASTHEAD_VAR=str(work),
-        CACHE_URL="locmem://",
-        MASTHEAD_RATE_LIMITS_ENABLED="0",
-    )
     database = "masthead_bench_queue"
-    if options.db == "postgres":
-        pg = ["-h", "127.0.0.1", "-U", "postgres"]
-        subprocess.run(["dropdb", *pg, "--if-exists", database], check=True)
-        subprocess.run(["createdb", *pg, database], check=True)
-        os.environ["DATABASE_URL"] = f"postgres://postgres@127.0.0.1:5432/{database}"
-    sys.path.insert(0, str(ROOT))
-    import django
-
-    django.setup()
+    django_on_fresh_database(db=options.db, database=database, prefix="masthead-bench-queue-")
     from django.core.management import call_command
-    from django.db import connection, connections
+    from django.db import connection
     from django.test import Client
     from django.test.utils import CaptureQueriesContext
     from django.urls import reverse
@@ -78,9 +65,7 @@ def main() -> None:
     with CaptureQueriesContext(connection) as queries:
         client.get(full)
     plans = explain(connection, [q["sql"] for q in queries.captured_queries])
-    connections.close_all()
-    if options.db == "postgres":
-        subprocess.run(["dropdb", "-h", "127.0.0.1", "-U", "postgres", database], check=False)
+    drop_database(db=options.db, database=database)
 
     print(
         f"{options.db}, {os.cpu_count()} cores, {platform.machine()}, Python "
@@ -169,10 +154,6 @@ def time_page(client, url: str, runs: int) -> list[float]:
         values.append((time.perf_counter() - started) * 1000)
         assert response.status_code == 200
     return values
-
-
-def p95(values: list[float]) -> float:
-    return sorted(values)[int(len(values) * 0.95) - 1]
 
 
 def explain(connection, statements: list[str]) -> list[tuple[str, str]]:

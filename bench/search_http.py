@@ -27,11 +27,9 @@ import random
 import re
 import secrets
 import shutil
-import signal
 import subprocess
 import sys
-from collections.abc import Iterator
-from contextlib import ExitStack, contextmanager
+from contextlib import ExitStack
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
@@ -40,7 +38,7 @@ from urllib.parse import urlencode
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from bench.run import wait_for, wrk  # noqa: E402 - after the path is set
+from bench.run import process, wait_for, wrk  # noqa: E402 - after the path is set
 
 BIN = Path(sys.executable).parent
 OUT = ROOT / "var" / "bench"
@@ -50,22 +48,6 @@ COMMON_SHARE = 0.05  # a common word is in at least this share of the stories
 COMMON_WORDS = 300
 SAMPLE = 400  # stories read to find the common words (their share of the sample)
 SEED = 20
-
-
-@contextmanager
-def process(args: list[str], *, env: dict[str, str], log: Path) -> Iterator[None]:
-    with log.open("w") as out:
-        proc = subprocess.Popen(
-            args, env=env, cwd=ROOT, stdout=out, stderr=subprocess.STDOUT, start_new_session=True
-        )
-    try:
-        yield
-    finally:
-        os.killpg(proc.pid, signal.SIGTERM)
-        try:
-            proc.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            os.killpg(proc.pid, signal.SIGKILL)
 
 
 def machine() -> dict[str, str]:
