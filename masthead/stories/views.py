@@ -57,6 +57,7 @@ def desk(request: HttpRequest, channel: Channel) -> HttpResponse:
             "channel": channel,
             "stories": selectors.story_list_for_curator(channel=channel)[:200],
             "pins": front.pins_of_channel(channel=channel),
+            "may_pin_front": pins.can_pin_front(member_of(request)),
         },
     )
 
