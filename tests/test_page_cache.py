@@ -70,9 +70,11 @@ def test_other_processes_notice_within_the_check_interval(
 ) -> None:
     url = story.get_absolute_url()
     get(url)
-    page = pagecache._local[(url, "", "testserver")]
+    page = pagecache._local.get((url, "", "testserver"))
+    assert page is not None
     comment_create(actor=member, story=story, body="Seen everywhere")
-    pagecache._local[(url, "", "testserver")] = page  # another process still holds the old page...
+    # another process still holds the old page...
+    pagecache._local.put((url, "", "testserver"), page)
     assert "Seen everywhere" not in get(url).text  # ...and may serve it for a moment,
     page.checked -= pagecache.GENERATION_CHECK_SECONDS  # but once its check is due,
     assert "Seen everywhere" in get(url).text  # it asks the shared cache and renders anew

@@ -8,7 +8,9 @@ which is what lets a Python server answer at a fair fraction of nginx's rate.
 Two levels:
 
 - each server process keeps recent pages in memory (``LOCAL_PAGES`` of them);
-- the shared cache (Redis, or files on one machine) holds them for every process.
+- the shared cache (Redis, or files on one machine) holds them for every process; but not
+  the pages of a query (``cache_queries``: a search), which each process keeps for itself in
+  a bounded set of its own, so that a stream of different queries fills neither.
 
 Writes invalidate after their commit (``invalidate_story``, ``invalidate_paths``) by bumping a
 generation number per path in the shared cache. A render stores its page under the generation
@@ -52,6 +54,7 @@ KEY_PREFIX = "page:v3:"
 LISTING_SECONDS = 60  # front, channel, section and profile pages: counts may lag this much
 GENERATION_CHECK_SECONDS = 1.0  # how stale another process's copy of a page may be
 LOCAL_PAGES = 256  # pages each process keeps in memory (a story page with comments: ~100 KB)
+LOCAL_QUERY_PAGES = 128  # and pages of a query (a search: ~40 KB), in memory only
 # Cookies that make a request personal: a session (a member, or a reader holding a flash
 # message) bypasses the cache in both directions.
 PERSONAL_COOKIES = ("sessionid=", "messages=")
@@ -76,8 +79,40 @@ class _Page:
     expires: float  # time.time() after which the page is rendered again
 
 
-_local: OrderedDict[tuple[str, str, str], _Page] = OrderedDict()  # (path, query, host)
-_local_lock = threading.Lock()
+class _Pages:
+    """A process's copies of pages, the least recently used dropped past ``size``."""
+
+    def __init__(self, size: int) -> None:
+        self.size = size
+        self._pages: OrderedDict[tuple[str, str, str], _Page] = OrderedDict()  # (path, query, host)
+        self._lock = threading.Lock()
+
+    def get(self, key: tuple[str, str, str]) -> _Page | None:
+        return self._pages.get(key)
+
+    def put(self, key: tuple[str, str, str], page: _Page) -> None:
+        with self._lock:
+            self._pages[key] = page
+            self._pages.move_to_end(key)
+            while len(self._pages) > self.size:
+                self._pages.popitem(last=False)
+
+    def drop(self, gone: Callable[[str], bool]) -> None:
+        """Forget the pages whose path is ``gone``."""
+        with self._lock:
+            for key in [key for key in self._pages if gone(key[0])]:
+                del self._pages[key]
+
+    def clear(self) -> None:
+        with self._lock:
+            self._pages.clear()
+
+
+_local = _Pages(LOCAL_PAGES)
+# Pages of a query (``cache_queries``: searches) are kept by each process only, apart from
+# the others: every different query is a page, and a stream of them could otherwise fill the
+# shared cache, or push the site's popular pages out of this one.
+_local_queries = _Pages(LOCAL_QUERY_PAGES)
 
 
 @dataclass(frozen=True, slots=True)
@@ -94,8 +129,9 @@ def cache_queries(path: str, *, params: Iterable[str], follows: Iterable[str] = 
     only ``params``, each once; and file it under the versions of the paths in ``follows``
     too, so that invalidating one of them (``invalidate_paths``) invalidates it as well.
 
-    The search page follows the front page: every service that changes which stories are
-    public invalidates ``/``, and so every cached search. Called from an app's ``ready()``.
+    The search page follows Latest (``/latest``): every service that changes which stories
+    are public, or their text, invalidates it, and so every cached search; what moves only the
+    Top page (comments, pins) does not. Called from an app's ``ready()``.
     """
     _query_pages[path] = _QueryPage(frozenset(params) | {"page"}, tuple(follows))
 
@@ -250,8 +286,9 @@ class PageCacheApp:
             return self.app(environ, self._unmarking(start_response))
         path = environ.get("PATH_INFO", "/")
         key = (path, query, host)
+        pages = _local_queries if query and path in _query_pages else _local
         now = time.monotonic()
-        page = _local.get(key)
+        page = pages.get(key)
         if page is not None and page.expires <= time.time():
             page = None  # its timeout is up here too, whatever the shared cache still holds
         if page is not None and now - page.checked < GENERATION_CHECK_SECONDS:
@@ -260,13 +297,17 @@ class PageCacheApp:
         if page is not None and page.generation == generation:
             page.checked = now
             return self._serve(page, environ, start_response, "hit")
-        stored = cache.get(_shared_key(path, generation, query, host))
+        stored = (
+            None
+            if pages is _local_queries
+            else cache.get(_shared_key(path, generation, query, host))
+        )
         if stored is not None and stored[3] > time.time():
             etag, headers, body, expires = stored
             page = _Page(generation, etag, headers, body, now, expires)
-            self._remember(key, page)
+            pages.put(key, page)
             return self._serve(page, environ, start_response, "hit")
-        return self._render(environ, start_response, key, generation)
+        return self._render(environ, start_response, key, generation, pages)
 
     def _unmarking(self, start_response: StartResponse) -> StartResponse:
         def start(status: str, headers: Headers, exc_info: Any = None) -> Any:
@@ -280,6 +321,7 @@ class PageCacheApp:
         start_response: StartResponse,
         key: tuple[str, str, str],
         generation: str,
+        pages: _Pages,
     ) -> Iterable[bytes]:
         captured: dict[str, Any] = {}
 
@@ -311,21 +353,15 @@ class PageCacheApp:
             if name.lower() not in {"etag", "content-length"}
         ]
         expires = time.time() + captured["seconds"]
-        cache.set(
-            _shared_key(key[0], generation, key[1], key[2]),
-            (etag, headers, body, expires),
-            captured["seconds"],
-        )
+        if pages is _local:
+            cache.set(
+                _shared_key(key[0], generation, key[1], key[2]),
+                (etag, headers, body, expires),
+                captured["seconds"],
+            )
         page = _Page(generation, etag, headers, body, time.monotonic(), expires)
-        self._remember(key, page)
+        pages.put(key, page)
         return self._serve(page, environ, start_response, "miss")
-
-    def _remember(self, key: tuple[str, str, str], page: _Page) -> None:
-        with _local_lock:
-            _local[key] = page
-            _local.move_to_end(key)
-            while len(_local) > LOCAL_PAGES:
-                _local.popitem(last=False)
 
     def _serve(
         self, page: _Page, environ: dict[str, Any], start_response: StartResponse, status: str
@@ -367,14 +403,12 @@ def invalidate_paths(paths: Iterable[str] = (), *, channels: Iterable[str] = ())
         for path, registered in _query_pages.items()
         if any(followed in paths for followed in registered.follows)
     }
-    with _local_lock:
-        gone = [
-            key
-            for key in _local
-            if key[0] in paths or key[0] in followers or any(key[0].startswith(c) for c in channels)
-        ]
-        for key in gone:
-            del _local[key]
+
+    def gone(path: str) -> bool:
+        return path in paths or path in followers or any(path.startswith(c) for c in channels)
+
+    _local.drop(gone)
+    _local_queries.drop(gone)
 
 
 def invalidate_story(story: _HasUrl) -> None:
@@ -384,5 +418,5 @@ def invalidate_story(story: _HasUrl) -> None:
 
 def clear_local() -> None:
     """Forget this process's copies (tests)."""
-    with _local_lock:
-        _local.clear()
+    _local.clear()
+    _local_queries.clear()

@@ -24,9 +24,10 @@ class SearchConfig(AppConfig):
             post_save.connect(
                 receivers.saved, sender=model, dispatch_uid=f"search-{model.__name__}"
             )
-        # Search pages are cached per query and follow the front page: every service that
-        # changes which stories are public invalidates "/" (stories/services.py).
-        pagecache.cache_queries(SEARCH_PATH, params=PARAMS, follows=("/",))
+        # Search pages are cached per query and follow Latest: every service that changes
+        # which stories are public, or what they say, invalidates "/latest"
+        # (stories/services.py); a comment or a pin, which moves Top ("/"), does not.
+        pagecache.cache_queries(SEARCH_PATH, params=PARAMS, follows=("/latest",))
         # After the index's receiver: the index is brought up to date after the commit first,
         # and the related stories' computation finds the story by its new words.
         post_save.connect(receivers.story_saved, sender=Story, dispatch_uid="search-related")

@@ -4,8 +4,9 @@ The query string is read and checked by ``filters.parse``; a request that names 
 does not exist (a channel, a date) answers 400 with the reason on the page and the filter shown
 as a chip that removes it, never with results that silently ignore it. Search pages are never
 indexed (``noindex`` in the page and in X-Robots-Tag) and are cached for anonymous readers like
-the site's other lists: the page cache keys them by their query and files them under the front
-page's version, which every publish, edit and withdrawal bumps (apps.py, core/pagecache.py).
+the site's other lists: the page cache keys them by their query and files them under Latest's
+version, which every publish, edit and withdrawal bumps (apps.py, core/pagecache.py); each
+process keeps its own, a bounded number, out of the shared cache.
 """
 
 from __future__ import annotations

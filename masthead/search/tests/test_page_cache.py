@@ -1,6 +1,7 @@
 """Search pages in the anonymous page cache: one entry per query however it is spelled, none for
 a query with anything else in it, and never stale after a story is published, edited or
-withdrawn, because a search page is filed under the front page's version as well as its own.
+withdrawn, because a search page is filed under Latest's version as well as its own; kept by
+each process, never in the shared cache, and no more of them than the bound.
 
 Through the real WSGI application with real commits (the services invalidate after commit).
 """
@@ -113,3 +114,42 @@ def test_a_published_story_is_found_at_once_and_a_withdrawn_one_is_gone(section:
     story_withdraw(actor=None, story=fresh, reason="Published by mistake")
     body = text_of(url)
     assert "Quayside market reopens" in body and "Quayside crane" not in body
+
+
+def test_what_moves_only_top_keeps_the_cached_searches(section: Any) -> None:
+    """Comments and pins move Top ("/"): the searches, which follow Latest, stay cached."""
+    publish(section, "Quayside market reopens")
+    url = "/search?q=quayside"
+    assert cache_status(url) == "miss"
+    pagecache.invalidate_paths(["/"])  # what ranking.front_moved and the pins do
+    assert cache_status(url) == "hit"
+    pagecache.invalidate_paths(["/latest"])  # what every story service does
+    assert cache_status(url) == "miss"
+
+
+def test_search_pages_stay_out_of_the_shared_cache(section: Any) -> None:
+    publish(section, "Quayside market reopens")
+    assert cache_status("/search?q=quayside") == "miss"
+    assert cache_status("/search?q=quayside") == "hit"  # this process's copy
+    pagecache.clear_local()  # as another process: nothing shared to find
+    assert cache_status("/search?q=quayside") == "miss"
+    assert cache_status("/latest") == "miss"
+    pagecache.clear_local()
+    assert cache_status("/latest") == "hit"  # while other pages are shared
+
+
+def test_a_stream_of_different_searches_pushes_out_no_other_page(
+    section: Any, monkeypatch: Any
+) -> None:
+    from django.core.cache import cache
+
+    monkeypatch.setattr(pagecache._local, "size", 4)
+    monkeypatch.setattr(pagecache._local_queries, "size", 4)
+    publish(section, "Quayside market reopens")
+    assert cache_status("/latest") == "miss"
+    for n in range(6):
+        assert cache_status(f"/search?q=quayside+w{n}") == "miss"
+    assert cache_status("/search?q=quayside+w0") == "miss"  # the oldest went
+    assert cache_status("/search?q=quayside+w5") == "hit"
+    cache.clear()
+    assert cache_status("/latest") == "hit"  # still this process's copy
