@@ -144,3 +144,32 @@ def test_a_host_the_site_does_not_serve_never_gets_a_cached_page(story: Any, set
     assert get(story.get_absolute_url(), Host="news.example").headers[CACHE_STATUS_HEADER] == "miss"
     assert get(story.get_absolute_url(), Host="news.example").headers[CACHE_STATUS_HEADER] == "hit"
     assert get(story.get_absolute_url(), Host="evil.example").status == 400
+
+
+@pytest.mark.parametrize("how", ["delete page", "delete action"])
+def test_a_story_deleted_in_the_admin_leaves_every_cached_page(
+    story: Any, member: Any, how: str
+) -> None:
+    from django.test import Client
+    from django.urls import reverse
+
+    member.is_staff = member.is_superuser = True
+    member.save()
+    url, channel_url = story.get_absolute_url(), story.channel.get_absolute_url()
+    for page in (url, "/", "/latest", channel_url):
+        assert story.headline in get(page).text
+    client = Client()
+    client.force_login(member)
+    if how == "delete page":
+        answer = client.post(
+            reverse("admin:stories_story_delete", args=[story.pk]), {"post": "yes"}
+        )
+    else:
+        answer = client.post(
+            reverse("admin:stories_story_changelist"),
+            {"action": "delete_selected", "_selected_action": [story.pk], "post": "yes"},
+        )
+    assert answer.status_code == 302
+    assert get(url).status == 404
+    for page in ("/", "/latest", channel_url):
+        assert story.headline not in get(page).text, page

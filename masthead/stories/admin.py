@@ -165,6 +165,17 @@ class StoryAdmin(admin.ModelAdmin):
         obj.refresh_from_db(fields=["revision"])
         story_pages_changed(obj, old_path=old_path)
 
+    # A story deleted here leaves the pages that showed it (its own, its channel's, the front
+    # page's and the searches'), after the admin's commit, as every story service does.
+    def delete_model(self, request: HttpRequest, obj: Story) -> None:
+        story_pages_changed(obj)
+        super().delete_model(request, obj)
+
+    def delete_queryset(self, request: HttpRequest, queryset: models.QuerySet[Story]) -> None:
+        for story in queryset.select_related("channel", "section"):
+            story_pages_changed(story)
+        super().delete_queryset(request, queryset)
+
 
 class StoryPinAdminForm(forms.ModelForm):
     """What the pin services refuse, refused on the form (the admin shows a form's errors;
