@@ -22,6 +22,7 @@ import re
 import threading
 from collections import defaultdict
 from collections.abc import Iterable
+from functools import partial
 from typing import Any
 
 from django.db import connection, transaction
@@ -35,7 +36,6 @@ from .engines import engine
 from .models import Document, Pending
 
 BATCH_SIZE = 500  # stories a transaction re-indexes: about 0.3 s of the database's write lock
-INLINE_BATCHES = 2  # after a commit, in the request: one story's edit at once, a rename's later
 LOOP_SECONDS = 30  # the worker looks for stories marked by writes that sent no signal
 TEXT_FIELDS = ("headline", "excerpt", "byline", "source", "place", "body")
 
@@ -215,19 +215,35 @@ def index_pending(*, batches: int | None = None) -> int:
     return seen
 
 
-def drain() -> None:
-    """Rebuild what is marked: a few batches now, the rest in the background."""
-    if index_pending(batches=INLINE_BATCHES) >= INLINE_BATCHES * BATCH_SIZE:
+def index_marked(ids: Iterable[int]) -> int:
+    """Rebuild the documents of those of ``ids`` that are marked pending, and clear their
+    marks; the number seen. What a request's own writes marked, and nothing else: a backlog
+    (a channel renamed, a bulk update) is the worker's."""
+    ids = sorted(set(ids))[:BATCH_SIZE]
+    if not Pending.objects.filter(story_id__in=ids).exists():
+        return 0  # the common case (a publish changes no text): one query, no transaction
+    with transaction.atomic():
+        marked = dict(
+            _rows("SELECT story_id, marks FROM search_pending WHERE story_id IN ({marks})", ids)
+        )
+        if marked:
+            _write(sorted(marked))
+            _unmark(marked)
+    return len(marked)
+
+
+def index_pending_soon(story_id: int | None = None) -> None:
+    """Once the current transaction commits: the story's document rebuilt then, while the
+    request answers (a story is found by its new words the moment its edit is visible); or,
+    for a name that many stories show (a channel's, a section's, a publisher's), the marked
+    stories rebuilt by the worker. A transaction that saves a story twice queues two; the
+    second finds nothing marked."""
+    if story_id is None:
         from .tasks import index_pending_task  # tasks import this module
 
-        index_pending_task.enqueue()
-
-
-def index_pending_soon() -> None:
-    """Once the current transaction commits, ``drain``. A transaction that saves many rows
-    queues as many drains; the first does the work and each of the others costs one query
-    that finds nothing marked."""
-    transaction.on_commit(drain, robust=True)
+        transaction.on_commit(index_pending_task.enqueue, robust=True)
+    else:
+        transaction.on_commit(partial(index_marked, [story_id]), robust=True)
 
 
 class PendingLoop:

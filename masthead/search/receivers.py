@@ -2,9 +2,9 @@
 search; the receivers are connected in ``SearchConfig.ready``).
 
 - A story, channel, section or source was saved: the triggers have marked what changed
-  (index.py); ``saved`` only makes sure the marks are worked off once the transaction
-  commits, while the request that made them answers. Writes that send no signal are found by
-  the worker's ``PendingLoop``.
+  (index.py); ``saved`` makes sure the marks are worked off once the transaction commits: a
+  story's own while the request that made them answers, a renamed channel's stories by the
+  worker. Writes that send no signal are found by the worker's ``PendingLoop``.
 - A public story whose text or publication changed gets its related stories computed in the
   background, after the commit (``story_saved``; the worker reads the committed rows).
 - A story that is no longer public (withdrawn, back to draft) or is being deleted leaves
@@ -32,10 +32,10 @@ COMPARED_FIELDS = frozenset(
 )
 
 
-def saved(sender: Any, **kwargs: Any) -> None:
+def saved(sender: Any, instance: Any, **kwargs: Any) -> None:
     if kwargs.get("raw"):
         return  # loaddata: the triggers marked the rows; the worker's loop indexes them
-    index_pending_soon()
+    index_pending_soon(instance.pk if sender is Story else None)
 
 
 def story_saved(

@@ -194,11 +194,43 @@ def test_changes_that_do_not_touch_the_text_mark_nothing(section: Any, after_com
     assert not Pending.objects.exists()
 
 
-def test_a_drain_after_a_commit_with_nothing_marked_costs_one_query(
+def test_a_save_with_nothing_marked_costs_one_query_after_its_commit(
     section: Any, django_assert_num_queries: Any
 ) -> None:
+    story = StoryFactory(section=section, headline="Lighthouse")
+    index_pending()
     with django_assert_num_queries(1):
-        index.drain()
+        assert index.index_marked([story.pk]) == 0
+
+
+def test_after_a_commit_a_request_indexes_its_own_story_and_no_backlog(
+    section: Any, after_commit: Any
+) -> None:
+    with after_commit():
+        story = StoryFactory(section=section, headline="Lighthouse")
+        other = StoryFactory(section=section, headline="Windmill")
+    Story.objects.filter(pk=other.pk).update(headline="Watermill")  # no signal: a backlog
+    with after_commit():
+        story_update(actor=None, story=story, headline="Foghorn")
+    assert found("foghorn") == [story.pk]
+    assert list(Pending.objects.values_list("story_id", flat=True)) == [other.pk]
+
+
+def test_a_renamed_channel_leaves_its_stories_to_the_worker(
+    section: Any, after_commit: Any, django_capture_on_commit_callbacks: Any
+) -> None:
+    from masthead.search.tasks import index_pending_task
+
+    with after_commit():
+        story = StoryFactory(section=section, headline="Lighthouse")
+    channel = section.channel
+    channel.name = "Harbour Watch"
+    with django_capture_on_commit_callbacks(execute=False) as callbacks:
+        channel.save()
+    assert index_pending_task.enqueue in callbacks  # nothing indexed in the request
+    assert Pending.objects.filter(story_id=story.pk).exists()
+    index.index_pending()
+    assert found("harbour") == [story.pk]
 
 
 def test_reindexing_reads_the_row_not_the_instance(section: Any) -> None:
