@@ -8,15 +8,20 @@ PORT   ?= 8000
 .PHONY: demo serve test test-sqlite test-postgres lint format lock clean
 
 # The environment: runtime dependencies for the demo, development tools for tests and lint.
+# The lock files are complete (every dependency pinned with its hashes), so pip installs them
+# --no-deps: it never resolves again, and a newer release on the index cannot break the install.
+# pip check then proves the pinned set is consistent.
 $(BIN)/masthead: requirements/base.lock pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit("Masthead needs Python >= 3.11") if sys.version_info < (3, 11) else None'
 	$(PYTHON) -m venv $(VENV)
-	$(BIN)/pip install --quiet --disable-pip-version-check --require-hashes -r requirements/base.lock
+	$(BIN)/pip install --quiet --disable-pip-version-check --require-hashes --no-deps -r requirements/base.lock
+	$(BIN)/pip check --disable-pip-version-check
 	$(BIN)/pip install --quiet --disable-pip-version-check --no-deps -e .
 	@touch $@
 
 $(VENV)/.dev: $(BIN)/masthead requirements/dev.lock
-	$(BIN)/pip install --quiet --disable-pip-version-check --require-hashes -r requirements/dev.lock
+	$(BIN)/pip install --quiet --disable-pip-version-check --require-hashes --no-deps -r requirements/dev.lock
+	$(BIN)/pip check --disable-pip-version-check
 	@touch $@
 
 demo: $(BIN)/masthead
