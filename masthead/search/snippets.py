@@ -9,8 +9,9 @@ matched (templates insert it as it is).
 
 A word matches when it is a query word's stem once folded (case, accents), by either engine's
 stemmer (Snowball English for PostgreSQL, Porter for SQLite's FTS5), so "missile" is marked
-for "missiles". Candidates are found by a regular expression over a folded copy of the text
-of the same length, and only they are stemmed: a 1,500-word body costs tens of microseconds.
+for "missiles". Candidates are found by a regular expression of the stems' first letters over
+a folded copy of the text of the same length (lower case, accents off, letter for letter), and
+only they are stemmed.
 """
 
 from __future__ import annotations
@@ -32,35 +33,33 @@ _STEMMERS = (Stemmer.Stemmer("english"), Stemmer.Stemmer("porter"))
 ELLIPSIS = "…"
 
 
-def _variants() -> dict[str, str]:
-    """For each letter, a character class of the letters that fold to it (e, é, è, É, ...):
-    the pattern finds "Erdoğan" for "erdogan" in the text as it is, with no folded copy."""
-    classes: dict[str, set[str]] = {}
-    for start, end in (
-        (0x41, 0x7A),
-        (0xC0, 0x24F),
-        (0x370, 0x3FF),
-        (0x400, 0x4FF),
-        (0x1E00, 0x1EFF),
-    ):
+def _fold_table() -> dict[int, str]:
+    """For each letter that folds to one other letter (é, È, ğ, Ł, Ά, ...), that letter: a
+    text translated by it keeps its length, so a word found in the copy is at the same place
+    in the text. (Letters that fold to two, ß or æ, are left: the copy stays aligned.)"""
+    table: dict[int, str] = {}
+    for start, end in ((0xC0, 0x24F), (0x370, 0x3FF), (0x400, 0x4FF), (0x1E00, 0x1EFF)):
         for code in range(start, end + 1):
-            char = chr(code)
-            folded = fold(char)
-            if len(folded) == 1 and folded.isalpha():
-                classes.setdefault(folded, {folded}).add(char)
-    return {
-        letter: "[" + "".join(sorted(re.escape(c) for c in chars)) + "]"
-        for letter, chars in classes.items()
-    }
+            folded = fold(chr(code))
+            if len(folded) == 1 and folded.isalpha() and folded != chr(code).lower():
+                table[code] = folded
+    return table
 
 
-_VARIANTS = _variants()
+_FOLD_TABLE = _fold_table()
+_FOLDABLE = re.compile("[" + "".join(re.escape(chr(code)) for code in sorted(_FOLD_TABLE)) + "]")
 MATCHES_LOOKED_AT = 24  # a word used more often than this gains no better snippet
 LEAD_CHARS = 2500  # where a story's words are looked for first: most snippets are found here
 
 
-def _pattern(prefix: str) -> str:
-    return "".join(_VARIANTS.get(c, re.escape(c)) for c in prefix)
+def _folded(text: str) -> str:
+    """``text`` lower case and without accents, letter for letter (the same length)."""
+    lower = text.lower()
+    if len(lower) != len(text):  # "İ" lowers to two characters: fold letter by letter
+        lower = "".join(c.lower() if len(c.lower()) == 1 else c for c in text)
+    if not lower.isascii() and _FOLDABLE.search(lower):
+        lower = lower.translate(_FOLD_TABLE)
+    return lower
 
 
 @lru_cache(maxsize=8192)
@@ -71,6 +70,8 @@ def stems(word: str) -> frozenset[str]:
 
 @lru_cache(maxsize=256)
 def _matcher(words: tuple[str, ...]) -> tuple[re.Pattern[str] | None, frozenset[str]]:
+    """A pattern of the stems' first letters (folded), with the rest of the word, and the
+    stems wanted; a candidate is kept when it starts a word and is one of them, stemmed."""
     wanted: set[str] = set()
     prefixes: set[str] = set()
     for word in words:
@@ -79,8 +80,8 @@ def _matcher(words: tuple[str, ...]) -> tuple[re.Pattern[str] | None, frozenset[
         prefixes |= {stem[:PREFIX_CHARS] for stem in found if stem}
     if not prefixes:
         return None, frozenset()
-    alternatives = "|".join(_pattern(p) for p in sorted(prefixes, key=len, reverse=True))
-    return re.compile(rf"(?<![^\W_])(?:{alternatives})[^\W_]*"), frozenset(wanted)
+    alternatives = "|".join(re.escape(p) for p in sorted(prefixes, key=len, reverse=True))
+    return re.compile(rf"(?:{alternatives})[^\W_]*"), frozenset(wanted)
 
 
 def _matches(text: str, words: tuple[str, ...]) -> list[tuple[int, int, str]]:
@@ -90,26 +91,33 @@ def _matches(text: str, words: tuple[str, ...]) -> list[tuple[int, int, str]]:
     pattern, wanted = _matcher(words)
     if pattern is None:
         return []
-    found = _found(pattern, wanted, text, 0, LEAD_CHARS)
+    folded = _folded(text[:LEAD_CHARS])
+    found = _found(pattern, wanted, folded, 0)
     if len(text) > LEAD_CHARS and len({stem for *_, stem in found}) < len(words):
-        found += _found(pattern, wanted, text, LEAD_CHARS, len(text), already=len(found))
+        # The rest from the last word the lead cut, so that word is seen whole.
+        resume = _cut_before(text, LEAD_CHARS)
+        found = [hit for hit in found if hit[1] <= resume]
+        found += _found(pattern, wanted, _folded(text[resume:]), resume, already=len(found))
     return found
 
 
 def _found(
     pattern: re.Pattern[str],
     wanted: frozenset[str],
-    text: str,
-    start: int,
-    end: int,
+    folded: str,
+    offset: int,
     *,
     already: int = 0,
 ) -> list[tuple[int, int, str]]:
+    """The matches in ``folded`` (a folded piece of the text that starts at ``offset``)."""
     found = []
-    for match in pattern.finditer(text, start, end):
+    for match in pattern.finditer(folded):
+        start = match.start()
+        if start and folded[start - 1].isalnum():
+            continue  # inside a word
         hit = stems(match.group()) & wanted
         if hit:
-            found.append((match.start(), match.end(), min(hit)))
+            found.append((offset + start, offset + match.end(), min(hit)))
             if already + len(found) >= MATCHES_LOOKED_AT:
                 break
     return found
