@@ -29,7 +29,11 @@ class Channel(models.Model):
         return self.name
 
     def get_absolute_url(self) -> str:
-        return url_fill("pages:channel", channel=self.slug)
+        return Channel.path_of(self.slug)
+
+    @staticmethod
+    def path_of(slug: str) -> str:
+        return url_fill("pages:channel", channel=slug)
 
 
 class Section(models.Model):
@@ -50,7 +54,11 @@ class Section(models.Model):
         return f"{self.channel.name} / {self.name}"
 
     def get_absolute_url(self) -> str:
-        return url_fill("pages:section", channel=self.channel.slug, section=self.slug)
+        return Section.path_of(channel=self.channel.slug, section=self.slug)
+
+    @staticmethod
+    def path_of(*, channel: str, section: str) -> str:
+        return url_fill("pages:section", channel=channel, section=section)
 
 
 class ChannelRole(models.Model):

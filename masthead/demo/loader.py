@@ -166,21 +166,23 @@ def _story(
         report.comments += len(in_thread)
 
 
-def load(*, sources_url: str = "") -> Report:
-    """Load what is not loaded yet. ``sources_url`` is where the demo's made-up publishers are
-    served (sources.py), while `masthead demo` runs: the channels subscribe to their feeds and
-    a few of their articles wait in review queues. Without it, none of that is seeded.
+def load(*, sources_url: str = "", now: dt.datetime | None = None) -> Report:
+    """Load what is not loaded yet, dated relative to ``now`` (the clock by default; a test
+    that compares orders by time passes a fixed moment). ``sources_url`` is where the demo's
+    made-up publishers are served (sources.py), while `masthead demo` runs: the channels
+    subscribe to their feeds and a few of their articles wait in review queues. Without it,
+    none of that is seeded.
 
     New stories get their related stories computed here, once the content has committed,
     rather than by the worker: the first story page a newcomer opens shows them."""
-    report = _load(sources_url=sources_url)
+    report = _load(sources_url=sources_url, now=now or timezone.now())
     if report.stories:
         related_refresh()
     return report
 
 
 @transaction.atomic
-def _load(*, sources_url: str = "") -> Report:
+def _load(*, sources_url: str, now: dt.datetime) -> Report:
     if not User.objects.exists():
         # A database made anew: what the cache remembers of an earlier one (bans, rules,
         # pages, keyed by ids the new rows take again) is about other rows.
@@ -189,7 +191,6 @@ def _load(*, sources_url: str = "") -> Report:
     site, stories = read_content()
     seen = activity.read_activity()
     report = Report()
-    now = timezone.now()
     _member(ADMIN["handle"], ADMIN["display_name"], report, staff=True)
     report.accounts.append((email_for(ADMIN["handle"]), "site admin (also /admin/)"))
     members = {

@@ -12,6 +12,7 @@ from __future__ import annotations
 import datetime as dt
 import math
 import re
+import uuid
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from typing import Any
@@ -21,6 +22,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from markupsafe import Markup
 
+from masthead.channels.models import Channel, Section
 from masthead.stories.models import Story
 from masthead.stories.selectors import StoryLink
 
@@ -47,9 +49,30 @@ _SLUG = re.compile(r"^[a-z0-9](?:[a-z0-9-]{0,48}[a-z0-9])?$")
 _DOMAIN = re.compile(r"^[a-z0-9.-]{1,253}$")
 
 
+@dataclass(frozen=True, slots=True)
+class Found:
+    """What a result shows of a story: read in one query as plain values (20 stories with
+    their channel, section and publisher as model instances cost twice as much)."""
+
+    pk: int
+    public_id: uuid.UUID
+    headline: str
+    url: str
+    kind: str
+    source_name: str  # "" for an original story
+    source_domain: str
+    channel_name: str
+    channel_url: str
+    section_name: str
+    section_url: str
+    published_at: dt.datetime
+    published_date_only: bool
+    time_zone: str
+
+
 @dataclass(frozen=True)
 class Hit:
-    story: Story  # with channel, section and source; its body not loaded
+    story: Found
     snippet: Markup  # safe HTML: text escaped, matched words in <mark>
     rank: float  # higher is better; comparable within one Results only
 
@@ -230,24 +253,60 @@ def _ranked_in_session(
     return total, ranked[offset : offset + per_page], pages, page
 
 
+_FOUND_FIELDS = (
+    "pk",
+    "public_id",
+    "slug",
+    "headline",
+    "kind",
+    "published_at",
+    "published_date_only",
+    "time_zone",
+    "channel__slug",
+    "channel__name",
+    "section__slug",
+    "section__name",
+    "source__name",
+    "source__domain",
+    "search_document__excerpt",
+    "search_document__body",
+)
+
+
 def _hits(ranked: list[tuple[int, float]], words: tuple[str, ...]) -> list[Hit]:
     if not ranked:
         return []
-    ids = [pk for pk, _rank in ranked]
-    stories = {
-        story.pk: story
-        for story in Story.objects.filter(pk__in=ids)
-        .select_related("channel", "section", "source", "search_document")
-        .defer("body")
+    rows = {
+        row[0]: row
+        for row in Story.objects.filter(pk__in=[pk for pk, _rank in ranked]).values_list(
+            *_FOUND_FIELDS
+        )
     }
     hits = []
     for pk, rank in ranked:
-        story = stories.get(pk)
-        if story is None:  # deleted since it was ranked
+        row = rows.get(pk)
+        if row is None:  # deleted since it was ranked
             continue
-        document: Document = story.search_document
-        text = f"{' '.join(document.excerpt.split())} {document.body}"
-        hits.append(Hit(story=story, snippet=snippets.snippet(text, words), rank=rank))
+        (_pk, key, slug, headline, kind, at, date_only, zone) = row[:8]
+        (channel, channel_name, section, section_name, source, domain, excerpt, body) = row[8:]
+        found = Found(
+            pk=pk,
+            public_id=key,
+            headline=headline,
+            url=Story.path_of(channel=channel, section=section, slug=slug, key=key),
+            kind=kind,
+            source_name=source or "",
+            source_domain=domain or "",
+            channel_name=channel_name,
+            channel_url=Channel.path_of(channel),
+            section_name=section_name,
+            section_url=Section.path_of(channel=channel, section=section),
+            published_at=at,
+            published_date_only=date_only,
+            time_zone=zone,
+        )
+        text = f"{' '.join((excerpt or '').split())} {body or ''}"
+        hits.append(Hit(story=found, snippet=snippets.snippet(text, words), rank=rank))
     return hits
 
 

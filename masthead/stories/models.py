@@ -179,18 +179,28 @@ class Story(models.Model):
         return self.headline
 
     def get_absolute_url(self) -> str:
-        return url_fill(
-            "pages:story",
+        return Story.path_of(
             channel=self.channel.slug,
             section=self.section.slug,
             slug=self.slug,
-            public_id=self.public_key,
+            key=self.public_id,
+        )
+
+    @staticmethod
+    def path_of(*, channel: str, section: str, slug: str, key: uuid.UUID) -> str:
+        """A story's URL from its values (a list read as values, not instances)."""
+        return url_fill(
+            "pages:story",
+            channel=channel,
+            section=section,
+            slug=slug,
+            public_id=public_id.encode(key),
         )
 
     def get_section_url(self) -> str:
         """The section's URL from the story's own channel: lists select the channel once,
         not once more per section."""
-        return url_fill("pages:section", channel=self.channel.slug, section=self.section.slug)
+        return Section.path_of(channel=self.channel.slug, section=self.section.slug)
 
     @property
     def public_key(self) -> str:

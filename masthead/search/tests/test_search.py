@@ -304,10 +304,14 @@ def test_hits_come_with_what_a_result_shows_in_few_queries(
     # the search's transaction and its planner setting.
     with django_assert_max_num_queries(7):
         results = search(q="ferry OR tram OR missile")
-        for hit in results.hits:
-            assert hit.story.channel.slug and hit.story.section.slug
-            assert hit.story.get_absolute_url()
-            if hit.story.kind == Story.Kind.CURATED:
-                assert hit.story.source.domain
+    assert results.hits
+    for hit in results.hits:
+        story = Story.objects.select_related("channel", "section").get(pk=hit.story.pk)
+        assert hit.story.url == story.get_absolute_url()
+        assert hit.story.channel_url == story.channel.get_absolute_url()
+        assert hit.story.section_url == story.get_section_url()
+        assert hit.story.section_name == story.section.name
+        if hit.story.kind == Story.Kind.CURATED:
+            assert hit.story.source_domain
     ranks = [hit.rank for hit in results.hits]
     assert ranks == sorted(ranks, reverse=True)
