@@ -12,6 +12,8 @@ from typing import Any
 
 import pytest
 from django.db import connection
+from django.test import override_settings
+from django_tasks import default_task_backend
 
 from masthead.accounts.tests.factories import PASSWORD, MemberFactory
 from masthead.channels.services import follow_set
@@ -25,6 +27,7 @@ from masthead.stories.front import story_list_top
 from masthead.stories.models import Story
 from masthead.stories.selectors import story_list_front
 from masthead.stories.services import story_create, story_publish, story_update
+from masthead.stories.tasks import channel_rank_task
 from masthead.stories.tests.factories import StoryFactory
 
 pytestmark = pytest.mark.django_db
@@ -197,6 +200,22 @@ def test_a_follow_moves_the_channels_recent_stories(
     assert points_of(recent) == 2.0
     follow(False)
     assert points_of(recent) == 1.0
+
+
+def test_a_follow_leaves_the_recount_to_the_worker(
+    section: Any, member: Any, django_capture_on_commit_callbacks: Any
+) -> None:
+    recent = StoryFactory(section=section)
+    queued = {"default": {"BACKEND": "django_tasks.backends.dummy.DummyBackend"}}
+    with override_settings(TASKS=queued):
+        with django_capture_on_commit_callbacks(execute=True):
+            follow_set(actor=member, channel=section.channel, following=True)
+        assert points_of(recent) == 1.0  # the request did not recount
+        (result,) = default_task_backend.results  # type: ignore[attr-defined]
+    assert result.task.func is channel_rank_task.func
+    assert result.args == [section.channel.pk]
+    assert channel_rank_task.call(*result.args) == 1  # what the worker runs
+    assert points_of(recent) == 2.0
 
 
 def test_the_loop_repairs_what_changed_behind_the_services(section: Any, member: Any) -> None:

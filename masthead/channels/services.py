@@ -134,8 +134,9 @@ def follow_set(*, actor: User, channel: Channel, following: bool) -> bool:
         changed = bool(Follow.objects.filter(member=actor, channel=channel).delete()[0])
     if changed:
         channel_id = channel.pk
-        # The follow has committed: a receiver that fails (a recount meeting a locked
-        # database) is logged, not the member's error; the rank loop repairs the scores.
+        # The follow has committed: a receiver that fails (the recount's task not queued,
+        # the database gone) is logged, not the member's error; the rank loop repairs the
+        # scores.
         transaction.on_commit(
             lambda: signals.follow_changed.send(sender=Follow, channel_id=channel_id),
             robust=True,

@@ -10,7 +10,8 @@ docs/decisions/0015-front-page-ranking.md gives the constants and why.
 
 Who keeps it: the services that change engagement call ``stories_rank_refresh`` in their
 transaction (the discussion's comment and reaction services, story_publish); a member's follow
-reaches it through ``channels.signals.follow_changed`` (stories/receivers.py); ``RankLoop``, a
+reaches it through ``channels.signals.follow_changed`` (stories/receivers.py), which has the
+worker recount the channel's recent stories (stories/tasks.py); ``RankLoop``, a
 worker loop, recomputes the recent stories now and then, for whatever changed behind the
 services' backs. Comments and reactions belong to an app above this one: it registers how to
 count them (``engagement_counter_set``) when it loads.
