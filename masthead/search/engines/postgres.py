@@ -61,12 +61,11 @@ def _idf(query: Query) -> list[float]:
     params: list[Any] = []
     if len(query.clauses) == 1:
         return [1.0]  # one clause: its rarity orders nothing
-    # In story order, so that for a common clause the planner walks the newest stories and
-    # stops at the cap, rather than gathering the GIN index's every match first.
-    held = (
-        "(SELECT count(*) FROM (SELECT 1 FROM search_story WHERE vector @@ {} "
-        "ORDER BY story_id DESC LIMIT {}) n)"
-    )
+    # Through the GIN index's bitmap, stopping at the cap: a rare clause costs its few
+    # postings (1-2 ms), a word in every story about 10 ms (its bitmap is whole before the
+    # first row). Not in story order: walking the newest stories stops early for a common
+    # clause, but tests every story's vector for one held by fewer than the cap (0.6 s).
+    held = "(SELECT count(*) FROM (SELECT 1 FROM search_story WHERE vector @@ {} LIMIT {}) n)"
     counts = ", ".join(held.format(_clause(c, params), IDF_COUNTED) for c in query.clauses)
     row = _fetch(f"SELECT {counts}", params)[0]
     stories = stories_indexed()
