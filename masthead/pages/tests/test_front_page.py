@@ -46,6 +46,22 @@ def test_top_and_latest_are_tabs_with_their_own_addresses(client: Client, sectio
         assert [n for n, a in links.items() if a.get("aria-current") == "page"] == [current]
 
 
+@pytest.mark.parametrize(
+    ("path", "to"),
+    [
+        ("/latest/", "/latest"),
+        ("/latest/?page=2", "/latest?page=2"),
+        ("/top", "/"),
+        ("/top/", "/"),
+        ("/top?page=2", "/?page=2"),
+    ],
+)
+def test_the_tabs_other_spellings_move_permanently(client: Client, path: str, to: str) -> None:
+    response = client.get(path)
+    assert response.status_code == 301
+    assert response["Location"] == to
+
+
 def test_top_ranks_a_discussion_above_newer_quiet_stories_and_latest_does_not(
     client: Client, section: Any, member: Any, other_member: Any
 ) -> None:
