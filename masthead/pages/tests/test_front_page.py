@@ -91,6 +91,23 @@ def test_the_large_slot_goes_to_the_best_ranked_story_with_a_photo(
         assert order(soup)[1] == "Newest, no photo"
 
 
+def test_the_large_slots_photo_is_fetched_first_and_the_others_lazily(
+    client: Client, section: Any
+) -> None:
+    now = timezone.now()
+    for n in range(6):
+        with_photo(section=section, headline=f"Photo {n}", published_at=now - n * HOUR)
+    for path in ("/", "/latest", section.channel.get_absolute_url()):
+        images = soup_of(client, path).select("main img")
+        assert len(images) == 6, path
+        lead = images[0]
+        assert lead.find_parent(class_="story-card--lead") is not None, path
+        assert (lead.get("loading"), lead.get("fetchpriority")) == ("eager", "high"), path
+        assert [(img.get("loading"), img.get("fetchpriority")) for img in images[1:]] == [
+            ("lazy", None)
+        ] * 5, path
+
+
 def test_without_a_photo_there_is_no_large_lead(client: Client, section: Any) -> None:
     for n in range(5):
         StoryFactory(section=section, headline=f"Story {n}")
