@@ -130,6 +130,33 @@ def test_pinned_stories_take_their_places(client: Client, section: Any, curator:
     assert channel_page[:2] == ["Story 4", "Story 1"]
 
 
+def labelled_pinned(soup: BeautifulSoup) -> list[str]:
+    return [
+        item.select_one("h2 a, h3 a").get_text(strip=True)
+        for item in soup.select("main .story-card, main .story-row")
+        if item.select_one(".pinned-label")
+    ]
+
+
+def test_a_pinned_story_is_labelled_where_its_pin_holds_it(
+    client: Client, section: Any, curator: Any
+) -> None:
+    now = timezone.now()
+    stories = [
+        with_photo(section=section, headline=f"Story {n}", published_at=now - n * HOUR)
+        for n in range(1, 8)
+    ]
+    pins.pin_set(actor=None, story=stories[0], front=True, place=1)  # the large slot
+    pins.pin_set(actor=None, story=stories[6], front=True, place=6)  # a row
+    pins.pin_set(actor=curator, story=stories[4], front=False, place=2)  # a card
+    top = soup_of(client, "/")
+    assert labelled_pinned(top) == ["Story 1", "Story 7"]
+    assert top.select_one(".story-card--lead .pinned-label").get_text(strip=True) == "Pinned"
+    assert labelled_pinned(soup_of(client, section.channel.get_absolute_url())) == ["Story 5"]
+    assert labelled_pinned(soup_of(client, "/latest")) == []  # Latest has no pins
+    assert labelled_pinned(soup_of(client, section.get_absolute_url())) == []
+
+
 def test_top_pages_on(client: Client, section: Any) -> None:
     for n in range(25):
         StoryFactory(section=section, headline=f"Story {n:02}")

@@ -103,6 +103,8 @@ def test_a_pin_takes_its_place_until_it_expires(section: Any) -> None:
     now = timezone.now()
     pins.pin_set(actor=None, story=old, front=True, place=2, expires_at=now + HOUR)
     assert ids(story_list_top(now=now))[1] == old.pk
+    assert story_list_top(now=now).pinned == {old.pk}
+    assert story_list_top(now=now + 2 * HOUR).pinned == set()
     later = ids(story_list_top(now=now + 2 * HOUR))  # expired: found by no query, no job
     assert later.index(old.pk) == len(stories)
     assert StoryPin.objects.count() == 1  # the row stays; the place is free to take again
@@ -122,6 +124,8 @@ def test_a_channel_page_shows_its_curators_pins_in_place(section: Any, curator: 
     pins.pin_set(actor=curator, story=stories[24], front=False, place=3)
     first = ids(story_list_channel_pinned(channel=section.channel))
     assert first[:4] == [stories[0].pk, stories[1].pk, stories[24].pk, stories[2].pk]
+    assert story_list_channel_pinned(channel=section.channel).pinned == {stories[24].pk}
+    assert story_list_top().pinned == set()
     second = ids(story_list_channel_pinned(channel=section.channel, page=2))
     assert stories[24].pk not in second and len(first) + len(second) == 25
     assert stories[24].pk not in ids(story_list_top())[:3]  # a channel pin is the channel's
