@@ -14,6 +14,7 @@ from __future__ import annotations
 import datetime as dt
 from collections import Counter
 from collections.abc import Iterator
+from dataclasses import dataclass
 from typing import Any, cast, overload
 
 from django.core.paginator import Page, Paginator
@@ -60,9 +61,9 @@ def arrange(
     return [story_id for story_id in slots if story_id is not None]
 
 
-def pins_active(*, channel: Channel | None, now: dt.datetime) -> dict[int, tuple[int, int]]:
-    """The live pins of the front page (``channel`` None) or a channel's page: place ->
-    (story id, channel id). An expired pin, or one of a story readers cannot see, is none."""
+def _pins_shown(*, channel: Channel | None, now: dt.datetime) -> QuerySet[StoryPin]:
+    """The pins that hold a place of the front page (``channel`` None) or a channel's page.
+    An expired pin, or one of a story readers cannot see, is none."""
     pins = StoryPin.objects.filter(
         Q(expires_at__isnull=True) | Q(expires_at__gt=now),
         channel=channel,
@@ -71,8 +72,36 @@ def pins_active(*, channel: Channel | None, now: dt.datetime) -> dict[int, tuple
     )
     if channel is not None:  # a story moved to another channel since leaves its old page
         pins = pins.filter(story__channel=channel)
-    rows = pins.values_list("place", "story_id", "story__channel_id")
+    return pins
+
+
+def pins_active(*, channel: Channel | None, now: dt.datetime) -> dict[int, tuple[int, int]]:
+    """The live pins of the front page (``channel`` None) or a channel's page: place ->
+    (story id, channel id)."""
+    rows = _pins_shown(channel=channel, now=now).values_list(
+        "place", "story_id", "story__channel_id"
+    )
     return {place: (story_id, channel_id) for place, story_id, channel_id in rows}
+
+
+@dataclass(frozen=True)
+class TakenPlace:
+    place: int
+    story_id: int
+    headline: str
+    expires_at: dt.datetime | None
+
+
+def places_taken(*, channel: Channel | None, now: dt.datetime | None = None) -> list[TakenPlace]:
+    """For the pin form: the places of the front page (``channel`` None) or a channel's page
+    that a pin holds now, by place, with the story that holds each (pinning another story
+    there takes the place over)."""
+    rows = (
+        _pins_shown(channel=channel, now=now or timezone.now())
+        .order_by("place")
+        .values_list("place", "story_id", "story__headline", "expires_at")
+    )
+    return [TakenPlace(*row) for row in rows]
 
 
 class Arranged:

@@ -8,6 +8,7 @@ import re
 from typing import Any
 
 import pytest
+from bs4 import BeautifulSoup
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.test import Client
 from django.urls import reverse
@@ -21,7 +22,9 @@ from masthead.stories import pins
 from masthead.stories.front import (
     PER_CHANNEL,
     VARIETY_WINDOW,
+    TakenPlace,
     arrange,
+    places_taken,
     story_list_channel_pinned,
     story_list_top,
 )
@@ -233,6 +236,50 @@ def test_a_curator_pins_from_the_desk_and_unpins(section: Any, curator_client: C
     unpin = reverse("stories:unpin", kwargs={"channel": channel, "public_id": story.public_key})
     assert curator_client.post(unpin, {"where": "channel"}).status_code == 302
     assert not StoryPin.objects.exists()
+
+
+def test_the_pin_form_says_which_places_are_taken_and_by_what(
+    section: Any, curator: Any, curator_client: Client
+) -> None:
+    story, holder, expired, front_holder = newest(section, 4)
+    holder.headline = "Ferry <b>fares</b> rise"
+    holder.save(update_fields=["headline"])
+    pins.pin_set(actor=curator, story=holder, front=False, place=1)
+    pins.pin_set(actor=curator, story=story, front=False, place=4)
+    pins.pin_set(
+        actor=curator, story=expired, front=False, place=3, expires_at=timezone.now() + HOUR
+    )
+    StoryPin.objects.filter(story=expired).update(expires_at=timezone.now() - HOUR)
+    pins.pin_set(actor=None, story=front_holder, front=True, place=2)
+    url = reverse(
+        "stories:pin", kwargs={"channel": section.channel.slug, "public_id": story.public_key}
+    )
+
+    def taken(client: Client) -> dict[str, list[str]]:
+        page = BeautifulSoup(client.get(url).content, "html.parser")
+        found = page.select_one(".places-taken")
+        return {
+            heading.get_text(strip=True): [
+                " ".join(item.get_text(" ", strip=True).split())
+                for item in heading.find_next_sibling().select("li")
+            ]
+            for heading in found.select("h3")
+        }
+
+    assert taken(curator_client) == {  # curators pin to their channel's page only
+        section.channel.name: [
+            "Place 1 — taken by Ferry <b>fares</b> rise",
+            "Place 4 — taken by " + story.headline + " (this story)",
+        ]
+    }
+    editor = Client()
+    editor.force_login(staff())
+    assert taken(editor)["The front page"] == ["Place 2 — taken by " + front_holder.headline]
+    assert places_taken(channel=None) == [
+        TakenPlace(
+            place=2, story_id=front_holder.pk, headline=front_holder.headline, expires_at=None
+        )
+    ]
 
 
 def test_only_curators_reach_the_pin_form(section: Any, member_client: Client) -> None:
