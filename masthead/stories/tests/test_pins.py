@@ -331,6 +331,57 @@ def test_a_site_editor_pins_to_the_front_from_the_desk_and_the_admin(section: An
     assert not StoryPin.objects.exists()
 
 
+@pytest.mark.parametrize("adding", [True, False], ids=["add", "change"])
+def test_a_story_withdrawn_while_the_admin_form_is_open_is_a_form_error(
+    section: Any, adding: bool
+) -> None:
+    story = newest(section, 1)[0]
+    editor = staff()
+    editor.is_superuser = True
+    editor.save(update_fields=["is_superuser"])
+    client = Client()
+    client.force_login(editor)
+    until = timezone.localtime(timezone.now() + 5 * HOUR)
+    end = {"expires_at_0": until.strftime("%Y-%m-%d"), "expires_at_1": until.strftime("%H:%M")}
+    if adding:
+        url = reverse("admin:stories_storypin_add")
+        data = {"story": str(story.pk), "channel": "", "place": "1", **end}
+    else:
+        pin = pins.pin_set(actor=None, story=story, front=True, place=1)
+        url = reverse("admin:stories_storypin_change", args=[pin.pk])
+        data = end  # only the end is changed here
+    assert client.get(url).status_code == 200  # the form is open...
+    story_withdraw(actor=None, story=story, reason="Wrong facts.")  # ...when this happens
+    response = client.post(url, data)
+    assert response.status_code == 200  # the form again, with the refusal
+    assert "Only a published story can be pinned." in response.content.decode()
+    assert list(StoryPin.objects.values_list("expires_at", flat=True)) == ([] if adding else [None])
+
+
+def test_the_admin_form_shows_the_services_refusals_by_their_fields(section: Any) -> None:
+    story = newest(section, 1)[0]
+    editor = staff()
+    editor.is_superuser = True
+    editor.save(update_fields=["is_superuser"])
+    client = Client()
+    client.force_login(editor)
+    past = timezone.localtime(timezone.now() - HOUR)
+    add = reverse("admin:stories_storypin_add")
+    for place, end, field, message in (
+        ("12", {}, "place", "Choose a place from 1 to 10."),
+        (
+            "1",
+            {"expires_at_0": past.strftime("%Y-%m-%d"), "expires_at_1": past.strftime("%H:%M")},
+            "expires_at",
+            "The end of a pin must be in the future.",
+        ),
+    ):
+        data = {"story": str(story.pk), "channel": "", "place": place, **end}
+        response = client.post(add, data)
+        assert response.status_code == 200 and not StoryPin.objects.exists()
+        assert response.context["adminform"].form.errors == {field: [message]}
+
+
 def test_an_owner_pins_too(section: Any) -> None:
     owner = MemberFactory(handle="owner_one")
     role_grant(actor=None, channel=section.channel, user=owner, role=ChannelRole.Role.OWNER)
