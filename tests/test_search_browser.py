@@ -1,7 +1,8 @@
 """A reader searches in Debian's Chromium: reaches the header's search field from the keyboard,
 types a query and presses Enter, sees the results with the words marked, narrows them to a
 channel (a chip appears, and removing it widens the search again), and opens a story. On a
-phone the header's form and the results page are no wider than the screen.
+phone the header's form and the results page are no wider than the screen, and the narrow
+form's menus show their choices whole.
 
 Stories are published through the services with real commits, so the index follows them as it
 does in production (the search app indexes after the commit).
@@ -31,6 +32,27 @@ OVERFLOW = """() => ({
         .filter(e => e.getBoundingClientRect().right > innerWidth + 0.5)
         .map(e => e.tagName + '.' + e.className).slice(0, 5),
 })"""
+# The narrow form's controls stay inside the form, and each menu is as wide as its longest
+# choice needs (the width the browser gives it with max-content), or its choice is cut off.
+REFINE_FITS = """() => {
+    const form = document.querySelector('form.search-refine').getBoundingClientRect();
+    const outside = [...document.querySelectorAll('form.search-refine *')]
+        .filter(e => e.getBoundingClientRect().width > 0)
+        .filter(e => {
+            const box = e.getBoundingClientRect();
+            return box.left < form.left - 0.5 || box.right > form.right + 0.5
+                || box.right > innerWidth + 0.5;
+        })
+        .map(e => e.tagName + '#' + e.id);
+    const clipped = [...document.querySelectorAll('form.search-refine select')].flatMap(s => {
+        const shown = s.getBoundingClientRect().width;
+        s.style.width = 'max-content';
+        const needed = s.getBoundingClientRect().width;
+        s.style.width = '';
+        return needed > shown + 0.5 ? [`${s.id}: ${shown} of ${needed} px`] : [];
+    });
+    return {width: document.documentElement.scrollWidth, screen: innerWidth, outside, clipped};
+}"""
 
 
 def publish(section: Any, headline: str, body: str, days_ago: int) -> Story:
@@ -142,6 +164,11 @@ def test_the_search_form_and_results_fit_a_phone(
         assert box is not None and box["width"] <= PHONE["width"], url
         field = page.locator("header form[role=search] input[name=q]").bounding_box()
         assert field is not None and field["height"] >= 44, (url, field)  # a finger's target
+    for url in ("/search?q=ferry", "/search?q=ferry&kind=curated&channel=harbour-times"):
+        page.goto(live_server.url + url)
+        refine = page.evaluate(REFINE_FITS)
+        assert refine["width"] <= refine["screen"], (url, refine)
+        assert not refine["outside"] and not refine["clipped"], (url, refine)
     page.goto(live_server.url + "/search?q=ferry&channel=globallead")
     controls = page.locator(
         "header form[role=search] button, a.chip, .search-sort a, .search-refine button, "

@@ -2,16 +2,18 @@
 filter of the search page, and the odd queries a search box meets (NUL, 10,000 characters,
 right-to-left marks, a lone quote, ``*``, ``NEAR(``, ``title:``).
 
-Each answers 200 or 400 (400 with a message the reader can see), never a server error, and no
-answer carries anything a browser would run; the words come back in the header's field exactly
-as typed (less control characters). Pages are read by the two parsers of test_hostile_input.
-One test per parameter loops over all the strings; problems are collected, not raised at the
-first, so a failing run lists every offending string.
+Each answers 200 or 400 (400 with a message the reader can see; the empty string redirects to
+the search without it), never a server error, and no answer carries anything a browser would
+run; the words come back in the header's field exactly as typed (less control characters).
+Pages are read by the two parsers of test_hostile_input. One test per parameter loops over all
+the strings; problems are collected, not raised at the first, so a failing run lists every
+offending string.
 """
 
 from __future__ import annotations
 
 from typing import Any
+from urllib.parse import urlencode
 
 import lxml.html
 import pytest
@@ -93,6 +95,12 @@ def problems_of(text: str, response: Any, *, q: str | None) -> list[str]:
     if isinstance(response, Exception):
         return [f"{shown}: server error {type(response).__name__}: {str(response)[:200]}"]
     found = []
+    if response.status_code == 302:
+        # An empty parameter is redirected to the search without it (search/views.py).
+        location = response.get("Location", "")
+        if text or location != "/search" + (f"?{urlencode({'q': q})}" if q else ""):
+            found.append(f"{shown}: redirected to {location[:80]!r}")
+        return found
     if response.status_code not in (200, 400):
         found.append(f"{shown}: status {response.status_code}")
     html = response.content.decode()

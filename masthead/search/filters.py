@@ -168,6 +168,18 @@ class SearchRequest:
         return chips
 
 
+def without_empty(params: QueryDict) -> str | None:
+    """The search page's URL without the search's parameters that came empty (the narrow form
+    sends ``channel=&kind=&from=&to=`` for the filters it leaves alone), or None if none did.
+    Every other value stays as it came."""
+    pairs = [(name, value) for name, values in params.lists() for value in values]
+    kept = [(name, value) for name, value in pairs if value or name not in PARAMS]
+    if len(kept) == len(pairs):
+        return None
+    query = urlencode(kept)
+    return reverse("search:search") + (f"?{query}" if query else "")
+
+
 def story_date_of(day: dt.date | None) -> str | None:
     if day is None:
         return None

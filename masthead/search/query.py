@@ -5,7 +5,8 @@ The language is the one readers expect from web search:
 - ``water prices``: every word (stemmed and accent-folded by the engine: "missiles" finds
   "missile", "Erdogan" finds "Erdoğan");
 - ``"supply chain"``: the words in this order, next to each other;
-- ``-tariffs`` or ``-"trade war"``: nothing that has this;
+- ``-tariffs`` or ``-"trade war"``, or ``NOT tariffs`` (``NOT`` in capitals, before a word or
+  phrase): nothing that has this;
 - ``strike OR walkout``: either (``OR`` in capitals, between two words or phrases);
 - a word joined by hyphens, apostrophes or dots (``al-Qaeda``, ``U.S.``, ``nytimes.com``,
   ``Erdoğan's``) is the phrase of its parts, as the engines index it.
@@ -187,17 +188,26 @@ class _Item:
 
 def _items(text: str) -> list[_Item]:
     items: list[_Item] = []
-    for match in _CHUNK.finditer(text):
+    chunks = list(_CHUNK.finditer(text))
+    negate_next = False  # the previous chunk was a NOT that applies to this one
+    for index, match in enumerate(chunks):
         dashes, quoted, bare = match.groups()
+        negated, negate_next = negate_next, False
         if bare is None:  # a quoted phrase (its closing quote may be missing)
             words = tuple(w for p in _words(quoted) for w in p)
             if words:
-                items.append(_Item(words, negated=bool(dashes)))
+                items.append(_Item(words, negated=negated or bool(dashes)))
             continue
         if bare == "OR":
             items.append(_Item((), negated=False, is_or=True))
             continue
-        negated = bare.startswith("-")
+        has_next = index + 1 < len(chunks)
+        following = chunks[index + 1].group(3) if has_next else None  # a quoted phrase: None
+        if bare == "NOT" and has_next and following not in ("OR", "NOT"):
+            # Before a word or a phrase; at the end, or before an operator, it is the word.
+            negate_next = True
+            continue
+        negated = negated or bare.startswith("-")
         for phrase in _words(bare.lstrip("-")):
             items.append(_Item(phrase, negated=negated))
     return items

@@ -2,16 +2,19 @@
 
 The query string is read and checked by ``filters.parse``; a request that names something that
 does not exist (a channel, a date) answers 400 with the reason on the page and the filter shown
-as a chip that removes it, never with results that silently ignore it. Search pages are never
-indexed (``noindex`` in the page and in X-Robots-Tag) and are cached for anonymous readers like
-the site's other lists: the page cache keys them by their query and files them under Latest's
-version, which every publish, edit and withdrawal bumps (apps.py, core/pagecache.py); each
-process keeps its own, a bounded number, out of the shared cache.
+as a chip that removes it, never with results that silently ignore it. A query string with one
+of the search's parameters empty (what the narrow form sends for the filters it leaves alone)
+is redirected (302) to the same query without it: one search, one address to share and to
+cache. Search pages are never indexed (``noindex`` in the page and in X-Robots-Tag) and are
+cached for anonymous readers like the site's other lists: the page cache keys them by their
+query and files them under Latest's version, which every publish, edit and withdrawal bumps
+(apps.py, core/pagecache.py); each process keeps its own, a bounded number, out of the shared
+cache.
 """
 
 from __future__ import annotations
 
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 
 from masthead.core.pagecache import LISTING_SECONDS, cache_for_anonymous
@@ -29,6 +32,8 @@ PER_PAGE = 20
 
 @cache_for_anonymous(SEARCH_CACHE_SECONDS)
 def search(request: HttpRequest) -> HttpResponse:
+    if cleaned := filters.without_empty(request.GET):
+        return HttpResponseRedirect(cleaned)
     wanted = filters.parse(request.GET)
     results = None
     errors = list(wanted.errors.values())

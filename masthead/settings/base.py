@@ -214,9 +214,20 @@ LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s: %(message)s"}},
+    "filters": {
+        # Run after every publication or edit: their runs are DEBUG, their failures errors.
+        "frequent_tasks": {
+            "()": "masthead.core.logs.TaskRunsAtDebug",
+            "tasks": [
+                "masthead.search.tasks.related_update_task",
+                "masthead.search.tasks.index_pending_task",
+            ],
+        },
+    },
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": "INFO"},
     "loggers": {
+        "django_tasks": {"filters": ["frequent_tasks"]},
         "django.request": {"level": "WARNING"},
         "django.server": {"level": "WARNING"},
         "httpx": {"level": "WARNING"},  # a line per outbound request is noise in a worker

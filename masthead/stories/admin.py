@@ -2,15 +2,16 @@ from typing import Any
 
 from django import forms
 from django.contrib import admin
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import models
 from django.db.models import F
 from django.http import HttpRequest, HttpResponse
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from .models import PIN_PLACES, Source, Story, StoryPin
-from .pins import pin_remove, pin_set
+from masthead.accounts.models import User
+
+from .models import Source, Story, StoryPin
+from .pins import check_pin_set, pin_remove, pin_set
 from .services import (
     LeadPhoto,
     lead_photo,
@@ -179,7 +180,11 @@ class StoryAdmin(admin.ModelAdmin):
 
 class StoryPinAdminForm(forms.ModelForm):
     """What the pin services refuse, refused on the form (the admin shows a form's errors;
-    an error raised while saving would be a server error)."""
+    an error raised while saving would be a server error). The admin validates and saves in
+    one transaction: the service's check locks the story here, so it cannot change before
+    ``save_model`` pins it."""
+
+    actor: User  # the admin's user, set by StoryPinAdmin.get_form (None would be the operator)
 
     class Meta:
         model = StoryPin
@@ -187,28 +192,38 @@ class StoryPinAdminForm(forms.ModelForm):
 
     def _get_validation_exclusions(self) -> set[str]:
         # A place or story pinned already is no error: the service passes the place on (the
-        # model's constraints on them are left out of the form's check; clean() checks the
-        # place's range).
+        # model's constraints on them are left out of the form's check; the service checks
+        # the place's range).
         return {*super()._get_validation_exclusions(), "place", "story"}  # type: ignore[misc]
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
-        place = data.get("place")
-        if place is not None and not 1 <= place <= PIN_PLACES:
-            self.add_error(
-                "place", _("Choose a place from 1 to %(count)s.") % {"count": PIN_PLACES}
-            )
-        story = data.get("story") or (self.instance.story if self.instance.pk else None)
-        channel = data.get("channel")
-        if story is None:
-            return data
-        if "story" in data and not story.is_live():
-            self.add_error("story", _("Only a published story can be pinned."))
+        pin = self.instance
+        changing = pin.pk is not None  # only the end is changed: the rest is the pin's
+        story = pin.story if changing else data.get("story")
+        channel = pin.channel if changing else data.get("channel")
+        place = pin.place if changing else data.get("place")
+        if story is None or place is None or "expires_at" not in data:
+            return data  # a field's own error says why
         if channel is not None and channel.pk != story.channel_id:
             self.add_error("channel", _("A story is pinned to its own channel's page."))
-        expires_at = data.get("expires_at")
-        if expires_at is not None and expires_at <= timezone.now():
-            self.add_error("expires_at", _("The end of a pin must be in the future."))
+            return data
+        try:
+            check_pin_set(
+                actor=self.actor,
+                story=story,
+                front=channel is None,
+                place=place,
+                expires_at=data["expires_at"],
+            )
+        except PermissionDenied as error:
+            self.add_error(None, str(error))
+        except ValidationError as error:
+            if not hasattr(error, "error_dict"):
+                self.add_error(None, error)
+                return data
+            for name, errors in error.error_dict.items():
+                self.add_error(name if name in self.fields else None, errors)
         return data
 
 
@@ -231,6 +246,12 @@ class StoryPinAdmin(admin.ModelAdmin):
 
     def get_readonly_fields(self, request: HttpRequest, obj: Any = None) -> Any:
         return ("story", "channel", "place") if obj is not None else ()
+
+    def get_form(
+        self, request: HttpRequest, obj: Any = None, change: bool = False, **kwargs: Any
+    ) -> Any:
+        form = super().get_form(request, obj, change, **kwargs)
+        return type(form.__name__, (form,), {"actor": request.user})
 
     def save_model(self, request: HttpRequest, obj: StoryPin, form: Any, change: bool) -> None:
         pin = pin_set(

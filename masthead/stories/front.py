@@ -14,7 +14,8 @@ from __future__ import annotations
 import datetime as dt
 from collections import Counter
 from collections.abc import Iterator
-from typing import overload
+from dataclasses import dataclass
+from typing import Any, cast, overload
 
 from django.core.paginator import Page, Paginator
 from django.db.models import Q, QuerySet
@@ -60,9 +61,9 @@ def arrange(
     return [story_id for story_id in slots if story_id is not None]
 
 
-def pins_active(*, channel: Channel | None, now: dt.datetime) -> dict[int, tuple[int, int]]:
-    """The live pins of the front page (``channel`` None) or a channel's page: place ->
-    (story id, channel id). An expired pin, or one of a story readers cannot see, is none."""
+def _pins_shown(*, channel: Channel | None, now: dt.datetime) -> QuerySet[StoryPin]:
+    """The pins that hold a place of the front page (``channel`` None) or a channel's page.
+    An expired pin, or one of a story readers cannot see, is none."""
     pins = StoryPin.objects.filter(
         Q(expires_at__isnull=True) | Q(expires_at__gt=now),
         channel=channel,
@@ -71,8 +72,36 @@ def pins_active(*, channel: Channel | None, now: dt.datetime) -> dict[int, tuple
     )
     if channel is not None:  # a story moved to another channel since leaves its old page
         pins = pins.filter(story__channel=channel)
-    rows = pins.values_list("place", "story_id", "story__channel_id")
+    return pins
+
+
+def pins_active(*, channel: Channel | None, now: dt.datetime) -> dict[int, tuple[int, int]]:
+    """The live pins of the front page (``channel`` None) or a channel's page: place ->
+    (story id, channel id)."""
+    rows = _pins_shown(channel=channel, now=now).values_list(
+        "place", "story_id", "story__channel_id"
+    )
     return {place: (story_id, channel_id) for place, story_id, channel_id in rows}
+
+
+@dataclass(frozen=True)
+class TakenPlace:
+    place: int
+    story_id: int
+    headline: str
+    expires_at: dt.datetime | None
+
+
+def places_taken(*, channel: Channel | None, now: dt.datetime | None = None) -> list[TakenPlace]:
+    """For the pin form: the places of the front page (``channel`` None) or a channel's page
+    that a pin holds now, by place, with the story that holds each (pinning another story
+    there takes the place over)."""
+    rows = (
+        _pins_shown(channel=channel, now=now or timezone.now())
+        .order_by("place")
+        .values_list("place", "story_id", "story__headline", "expires_at")
+    )
+    return [TakenPlace(*row) for row in rows]
 
 
 class Arranged:
@@ -119,7 +148,33 @@ class Arranged:
         return taken
 
 
-def story_list_top(*, page: int | str | None = 1, now: dt.datetime | None = None) -> Page[Story]:
+class PinnedPage(Page[Story]):
+    """A page of Top or of a channel: ``pinned`` holds the ids of the stories a pin in force
+    keeps at their place, for the page to say so."""
+
+    def __init__(self, *args: Any, pinned: frozenset[int], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.pinned = pinned
+
+
+class _PinnedPaginator(Paginator[Story]):
+    def __init__(self, stories: Any, per_page: int, *, pinned: frozenset[int]) -> None:
+        super().__init__(stories, per_page)
+        self.pinned = pinned
+
+    def _get_page(self, *args: Any, **kwargs: Any) -> PinnedPage:
+        return PinnedPage(*args, pinned=self.pinned, **kwargs)
+
+
+def _pinned_page(
+    stories: Any, number: int | str | None, pinned: dict[int, tuple[int, int]]
+) -> PinnedPage:
+    ids = frozenset(story_id for story_id, _channel in pinned.values())
+    found = _PinnedPaginator(stories, STORIES_PER_PAGE, pinned=ids).get_page(number)
+    return cast(PinnedPage, found)  # _get_page made it
+
+
+def story_list_top(*, page: int | str | None = 1, now: dt.datetime | None = None) -> PinnedPage:
     """The front page's Top tab."""
     now = now or timezone.now()
     ranked: Ranked = list(
@@ -131,23 +186,22 @@ def story_list_top(*, page: int | str | None = 1, now: dt.datetime | None = None
     head = arrange(ranked, pinned, window=VARIETY_WINDOW, per_channel=PER_CHANNEL)
     listing = _listing(Story.objects.all(), now)
     stories = Arranged(head, listing.order_by(*TOP_ORDER), listing)
-    result = Paginator(stories, STORIES_PER_PAGE).get_page(page)
+    result = _pinned_page(stories, page, pinned)
     if result.number == 1:
-        pinned_ids = {story_id for story_id, _channel in pinned.values()}
-        shown = [s.hotness for s in result.object_list if s.pk not in pinned_ids]
+        shown = [s.hotness for s in result.object_list if s.pk not in result.pinned]
         ranking.front_edge_remember(min(shown) if shown else None)
     return result
 
 
 def story_list_channel_pinned(
     *, channel: Channel, page: int | str | None = 1, now: dt.datetime | None = None
-) -> Page[Story]:
+) -> PinnedPage:
     """A channel's page: its newest stories, its curators' pins in their places."""
     now = now or timezone.now()
     listing = _listing(Story.objects.filter(channel=channel), now)
     pinned = pins_active(channel=channel, now=now)
     if not pinned:
-        return Paginator(listing, STORIES_PER_PAGE).get_page(page)
+        return _pinned_page(listing, page, pinned)
     newest_ids = (
         Story.objects.published(now)
         .filter(channel=channel)
@@ -156,7 +210,7 @@ def story_list_channel_pinned(
     )
     newest: Ranked = [(story_id, channel.pk) for story_id in newest_ids]
     head = arrange(newest, pinned, window=PIN_PLACES, per_channel=PIN_PLACES)
-    return Paginator(Arranged(head, listing, listing), STORIES_PER_PAGE).get_page(page)
+    return _pinned_page(Arranged(head, listing, listing), page, pinned)
 
 
 def pins_of_channel(

@@ -66,6 +66,29 @@ def _check_expiry(expires_at: dt.datetime | None, now: dt.datetime) -> None:
         raise ValidationError({"expires_at": _("The end of a pin must be in the future.")})
 
 
+def check_pin_set(
+    *,
+    actor: User | None,
+    story: Story,
+    front: bool,
+    place: int,
+    expires_at: dt.datetime | None = None,
+    now: dt.datetime | None = None,
+) -> Story:
+    """What ``pin_set`` checks, in a transaction: the story's row, fresh and locked until the
+    transaction ends; PermissionDenied or ValidationError if it may not be pinned there. A
+    form saved through ``pin_set`` in the same transaction (the admin's) calls it from its
+    ``clean()``, so that what the service refuses is a form error, not a server error."""
+    fresh = story_locked(story)
+    check_can_pin(actor, channel=None if front else fresh.channel)
+    _check_place(place)
+    now = now or timezone.now()
+    _check_expiry(expires_at, now)
+    if not fresh.is_live(now):
+        raise ValidationError(_("Only a published story can be pinned."), code="not_live")
+    return fresh
+
+
 @transaction.atomic
 def pin_set(
     *,
@@ -79,14 +102,11 @@ def pin_set(
     until ``expires_at`` (None: until unpinned). A story pinned there already moves to the
     place; a story at the place already gives it up. Pinning again as it is changes nothing
     but the end."""
-    fresh = story_locked(story)
-    channel = None if front else fresh.channel
-    check_can_pin(actor, channel=channel)
-    _check_place(place)
     now = timezone.now()
-    _check_expiry(expires_at, now)
-    if not fresh.is_live(now):
-        raise ValidationError(_("Only a published story can be pinned."), code="not_live")
+    fresh = check_pin_set(
+        actor=actor, story=story, front=front, place=place, expires_at=expires_at, now=now
+    )
+    channel = None if front else fresh.channel
     # Its pin elsewhere on this page (perhaps expired) gives way: one place per story.
     StoryPin.objects.filter(channel=channel, story=fresh).exclude(place=place).delete()
     pin, _created = StoryPin.objects.update_or_create(

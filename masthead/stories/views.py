@@ -174,7 +174,8 @@ def story_pin(request: HttpRequest, channel: Channel, public_id: str) -> HttpRes
     """Pin a story to its channel's page (or, for site editors, the front page)."""
     story = _story_in(channel, public_id)
     actor = member_of(request)
-    form = PinForm(request.POST or None, story=story, may_pin_front=pins.can_pin_front(actor))
+    may_pin_front = pins.can_pin_front(actor)
+    form = PinForm(request.POST or None, story=story, may_pin_front=may_pin_front)
     status = 200
     if request.method == "POST":
         status = UNPROCESSABLE
@@ -208,6 +209,10 @@ def story_pin(request: HttpRequest, channel: Channel, public_id: str) -> HttpRes
             "story": story,
             "form": form,
             "pins": front.pins_of_channel(channel=channel).get(story.pk, []),
+            "taken": {
+                "channel": front.places_taken(channel=channel),
+                "front": front.places_taken(channel=None) if may_pin_front else None,
+            },
         },
         status=status,
     )

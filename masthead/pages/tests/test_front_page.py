@@ -46,6 +46,22 @@ def test_top_and_latest_are_tabs_with_their_own_addresses(client: Client, sectio
         assert [n for n, a in links.items() if a.get("aria-current") == "page"] == [current]
 
 
+@pytest.mark.parametrize(
+    ("path", "to"),
+    [
+        ("/latest/", "/latest"),
+        ("/latest/?page=2", "/latest?page=2"),
+        ("/top", "/"),
+        ("/top/", "/"),
+        ("/top?page=2", "/?page=2"),
+    ],
+)
+def test_the_tabs_other_spellings_move_permanently(client: Client, path: str, to: str) -> None:
+    response = client.get(path)
+    assert response.status_code == 301
+    assert response["Location"] == to
+
+
 def test_top_ranks_a_discussion_above_newer_quiet_stories_and_latest_does_not(
     client: Client, section: Any, member: Any, other_member: Any
 ) -> None:
@@ -75,6 +91,23 @@ def test_the_large_slot_goes_to_the_best_ranked_story_with_a_photo(
         assert order(soup)[1] == "Newest, no photo"
 
 
+def test_the_large_slots_photo_is_fetched_first_and_the_others_lazily(
+    client: Client, section: Any
+) -> None:
+    now = timezone.now()
+    for n in range(6):
+        with_photo(section=section, headline=f"Photo {n}", published_at=now - n * HOUR)
+    for path in ("/", "/latest", section.channel.get_absolute_url()):
+        images = soup_of(client, path).select("main img")
+        assert len(images) == 6, path
+        lead = images[0]
+        assert lead.find_parent(class_="story-card--lead") is not None, path
+        assert (lead.get("loading"), lead.get("fetchpriority")) == ("eager", "high"), path
+        assert [(img.get("loading"), img.get("fetchpriority")) for img in images[1:]] == [
+            ("lazy", None)
+        ] * 5, path
+
+
 def test_without_a_photo_there_is_no_large_lead(client: Client, section: Any) -> None:
     for n in range(5):
         StoryFactory(section=section, headline=f"Story {n}")
@@ -95,6 +128,33 @@ def test_pinned_stories_take_their_places(client: Client, section: Any, curator:
     pins.pin_set(actor=curator, story=stories[3], front=False, place=1)
     channel_page = order(soup_of(client, section.channel.get_absolute_url()))
     assert channel_page[:2] == ["Story 4", "Story 1"]
+
+
+def labelled_pinned(soup: BeautifulSoup) -> list[str]:
+    return [
+        item.select_one("h2 a, h3 a").get_text(strip=True)
+        for item in soup.select("main .story-card, main .story-row")
+        if item.select_one(".pinned-label")
+    ]
+
+
+def test_a_pinned_story_is_labelled_where_its_pin_holds_it(
+    client: Client, section: Any, curator: Any
+) -> None:
+    now = timezone.now()
+    stories = [
+        with_photo(section=section, headline=f"Story {n}", published_at=now - n * HOUR)
+        for n in range(1, 8)
+    ]
+    pins.pin_set(actor=None, story=stories[0], front=True, place=1)  # the large slot
+    pins.pin_set(actor=None, story=stories[6], front=True, place=6)  # a row
+    pins.pin_set(actor=curator, story=stories[4], front=False, place=2)  # a card
+    top = soup_of(client, "/")
+    assert labelled_pinned(top) == ["Story 1", "Story 7"]
+    assert top.select_one(".story-card--lead .pinned-label").get_text(strip=True) == "Pinned"
+    assert labelled_pinned(soup_of(client, section.channel.get_absolute_url())) == ["Story 5"]
+    assert labelled_pinned(soup_of(client, "/latest")) == []  # Latest has no pins
+    assert labelled_pinned(soup_of(client, section.get_absolute_url())) == []
 
 
 def test_top_pages_on(client: Client, section: Any) -> None:

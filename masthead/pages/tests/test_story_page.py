@@ -137,6 +137,8 @@ def test_lead_photo_is_a_figure_with_caption_and_credit(client: Client, section:
     figure = soup.select_one("main figure")
     assert figure.img["alt"] == "Blue"
     assert figure.img["src"].startswith("/media/stories/")
+    # The largest thing on the first screen: fetched first, never lazily.
+    assert (figure.img.get("loading"), figure.img.get("fetchpriority")) == ("eager", "high")
     assert figure.figcaption.get_text(" ", strip=True) == (
         "Caption text Photographer: Jo Park/Agency"
     )

@@ -7,7 +7,12 @@ sit in the row, for ranking the newest of many matches without reading their who
 Both are computed by two SQL functions from the document's text, with unaccent; the index
 writes them with the document (engines/postgres.py). Nothing changes on SQLite."""
 
+from importlib import import_module
+
 from django.db import migrations
+
+# The documents' vector as 0001 made it, to put back.
+INITIAL = import_module("masthead.search.migrations.0001_initial")
 
 PUNCTUATION = r"[!-/:-@\[-`{-~\u00a1-\u00bf\u2010-\u205e]+"
 
@@ -48,9 +53,13 @@ POSTGRES = [
 POSTGRES_REVERSE = [
     "DROP INDEX IF EXISTS search_story_vector",
     "ALTER TABLE search_story DROP COLUMN IF EXISTS vector, DROP COLUMN IF EXISTS head",
+    "ALTER TABLE search_story RESET (fillfactor)",
     "DROP FUNCTION IF EXISTS masthead_search_vector(text, text, text, text, text, text)",
     "DROP FUNCTION IF EXISTS masthead_search_head(text, text, text, text, text)",
-    # The documents' own vector comes back empty: `masthead reindex` fills it.
+    # The documents' own vector and its index, as 0001 made them: a generated column, so
+    # PostgreSQL computes it again for every document as it is added (no reindex needed).
+    f"ALTER TABLE search_document ADD COLUMN vector tsvector GENERATED ALWAYS AS ({INITIAL.VECTOR}) STORED",
+    "CREATE INDEX search_document_vector ON search_document USING gin (vector)",
 ]
 
 

@@ -146,12 +146,34 @@ def test_the_error_pages_bare_header_has_the_search_form_too() -> None:
 
 
 def test_an_empty_search_is_a_prompt_not_an_error(client: Client) -> None:
-    for url in (SEARCH, SEARCH + "?q=", SEARCH + "?q=+++"):
+    for url in (SEARCH, SEARCH + "?q=+++"):
         response = client.get(url)
         assert response.status_code == 200
         page = soup(response)
         assert page.select_one(".search-prompt") is not None
         assert not results(page) and not error_text(page)
+
+
+@pytest.mark.parametrize(
+    ("query", "cleaned"),
+    [
+        ("q=ferry&channel=&section=&kind=", "q=ferry"),  # the narrow form, left alone
+        ("q=ferry&channel=globallead&kind=&from=&to=", "q=ferry&channel=globallead"),
+        ("channel=&q=ferry&sort=newest&page=", "q=ferry&sort=newest"),  # order kept
+        ("q=", ""),
+        ("q=ferry&utm_source=", "q=ferry&utm_source="),  # not ours: left as it came
+    ],
+)
+def test_empty_parameters_redirect_to_the_search_without_them(
+    client: Client, newsroom: Any, query: str, cleaned: str
+) -> None:
+    response = client.get(f"{SEARCH}?{query}")
+    if cleaned == query:
+        assert response.status_code == 200
+        return
+    assert response.status_code == 302
+    assert response["Location"] == SEARCH + (f"?{cleaned}" if cleaned else "")
+    assert client.get(response["Location"]).status_code == 200
 
 
 def test_search_pages_are_never_indexed(client: Client, newsroom: Any) -> None:

@@ -32,6 +32,30 @@ def test_minus_excludes_a_word_or_a_phrase() -> None:
     assert str(query) == 'ferry -strike -"night bus"'
 
 
+def test_not_in_capitals_excludes_the_next_word_or_phrase_like_minus() -> None:
+    query = parse('ferry NOT strike NOT "night bus"')
+    assert query.terms == ("ferry",)
+    assert query.excluded == (("strike",), ("night", "bus"))
+    assert str(query) == 'ferry -strike -"night bus"'
+    assert str(parse("ferry NOT -bus")) == "ferry -bus"
+    assert str(parse("ferry OR NOT bus")) == "ferry -bus"  # an exclusion is no alternative
+    assert parse("NOT ferry").problem == "only_excluded"
+
+
+@pytest.mark.parametrize(
+    ("q", "understood"),
+    [
+        ("ferry not strike", "ferry strike"),  # lower case is the word, and a function word
+        ("ferry Not strike", "ferry strike"),
+        ("ferry NOT", "ferry"),  # nothing after it: the word
+        ("ferry NOT OR bus", "ferry OR bus"),  # before an operator: the word
+        ("ferry NOT NOT bus", "ferry -bus"),  # the first is the word, the second excludes
+    ],
+)
+def test_not_in_lower_case_or_without_a_word_after_it_is_the_word(q: str, understood: str) -> None:
+    assert str(parse(q)) == understood
+
+
 def test_or_joins_words_and_phrases_into_one_clause() -> None:
     query = parse('copper OR lithium OR "rare earths" mine')
     assert query.or_groups == ((("copper",), ("lithium",), ("rare", "earths")),)

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import logging
 import threading
 from collections.abc import Callable
 from typing import Any
@@ -413,3 +414,32 @@ def test_the_command_computes_the_lists_of_stories_published_before_they_existed
     assert {story.pk: set(listed(story)) for story in ferry} == kept
     with pytest.raises(CommandError, match="No channel"):
         call_command("related", "--channel", "nowhere")
+
+
+def test_a_run_of_the_related_task_logs_at_debug_and_a_failure_as_an_error(
+    caplog: Any, monkeypatch: Any
+) -> None:
+    from masthead.search.tasks import related_update_task
+
+    def runs() -> list[tuple[str, str]]:
+        return [
+            (record.levelname, record.getMessage().rsplit("state=", 1)[-1])
+            for record in caplog.records
+            if record.name == "django_tasks" and "state=" in record.getMessage()
+        ]
+
+    caplog.set_level(logging.INFO)  # as a worker logs
+    related_update_task.enqueue(10**9)  # no such story: a run with nothing to do
+    assert runs() == []
+    caplog.set_level(logging.DEBUG, logger="django_tasks")
+    related_update_task.enqueue(10**9)
+    assert runs() == [("DEBUG", "RUNNING"), ("DEBUG", "SUCCESSFUL")]
+
+    def fails(story_id: int) -> int:
+        raise RuntimeError("the index is gone")
+
+    monkeypatch.setattr(services, "related_update", fails)
+    caplog.clear()
+    caplog.set_level(logging.INFO, logger="django_tasks")
+    related_update_task.enqueue(10**9)
+    assert runs() == [("ERROR", "FAILED")]

@@ -8,6 +8,7 @@ import re
 from typing import Any
 
 import pytest
+from bs4 import BeautifulSoup
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.test import Client
 from django.urls import reverse
@@ -21,7 +22,9 @@ from masthead.stories import pins
 from masthead.stories.front import (
     PER_CHANNEL,
     VARIETY_WINDOW,
+    TakenPlace,
     arrange,
+    places_taken,
     story_list_channel_pinned,
     story_list_top,
 )
@@ -103,6 +106,8 @@ def test_a_pin_takes_its_place_until_it_expires(section: Any) -> None:
     now = timezone.now()
     pins.pin_set(actor=None, story=old, front=True, place=2, expires_at=now + HOUR)
     assert ids(story_list_top(now=now))[1] == old.pk
+    assert story_list_top(now=now).pinned == {old.pk}
+    assert story_list_top(now=now + 2 * HOUR).pinned == set()
     later = ids(story_list_top(now=now + 2 * HOUR))  # expired: found by no query, no job
     assert later.index(old.pk) == len(stories)
     assert StoryPin.objects.count() == 1  # the row stays; the place is free to take again
@@ -122,6 +127,8 @@ def test_a_channel_page_shows_its_curators_pins_in_place(section: Any, curator: 
     pins.pin_set(actor=curator, story=stories[24], front=False, place=3)
     first = ids(story_list_channel_pinned(channel=section.channel))
     assert first[:4] == [stories[0].pk, stories[1].pk, stories[24].pk, stories[2].pk]
+    assert story_list_channel_pinned(channel=section.channel).pinned == {stories[24].pk}
+    assert story_list_top().pinned == set()
     second = ids(story_list_channel_pinned(channel=section.channel, page=2))
     assert stories[24].pk not in second and len(first) + len(second) == 25
     assert stories[24].pk not in ids(story_list_top())[:3]  # a channel pin is the channel's
@@ -231,6 +238,50 @@ def test_a_curator_pins_from_the_desk_and_unpins(section: Any, curator_client: C
     assert not StoryPin.objects.exists()
 
 
+def test_the_pin_form_says_which_places_are_taken_and_by_what(
+    section: Any, curator: Any, curator_client: Client
+) -> None:
+    story, holder, expired, front_holder = newest(section, 4)
+    holder.headline = "Ferry <b>fares</b> rise"
+    holder.save(update_fields=["headline"])
+    pins.pin_set(actor=curator, story=holder, front=False, place=1)
+    pins.pin_set(actor=curator, story=story, front=False, place=4)
+    pins.pin_set(
+        actor=curator, story=expired, front=False, place=3, expires_at=timezone.now() + HOUR
+    )
+    StoryPin.objects.filter(story=expired).update(expires_at=timezone.now() - HOUR)
+    pins.pin_set(actor=None, story=front_holder, front=True, place=2)
+    url = reverse(
+        "stories:pin", kwargs={"channel": section.channel.slug, "public_id": story.public_key}
+    )
+
+    def taken(client: Client) -> dict[str, list[str]]:
+        page = BeautifulSoup(client.get(url).content, "html.parser")
+        found = page.select_one(".places-taken")
+        return {
+            heading.get_text(strip=True): [
+                " ".join(item.get_text(" ", strip=True).split())
+                for item in heading.find_next_sibling().select("li")
+            ]
+            for heading in found.select("h3")
+        }
+
+    assert taken(curator_client) == {  # curators pin to their channel's page only
+        section.channel.name: [
+            "Place 1 — taken by Ferry <b>fares</b> rise",
+            "Place 4 — taken by " + story.headline + " (this story)",
+        ]
+    }
+    editor = Client()
+    editor.force_login(staff())
+    assert taken(editor)["The front page"] == ["Place 2 — taken by " + front_holder.headline]
+    assert places_taken(channel=None) == [
+        TakenPlace(
+            place=2, story_id=front_holder.pk, headline=front_holder.headline, expires_at=None
+        )
+    ]
+
+
 def test_only_curators_reach_the_pin_form(section: Any, member_client: Client) -> None:
     story = newest(section, 1)[0]
     url = reverse(
@@ -278,6 +329,57 @@ def test_a_site_editor_pins_to_the_front_from_the_desk_and_the_admin(section: An
     delete = reverse("admin:stories_storypin_delete", args=[pin.pk])
     assert client.post(delete, {"post": "yes"}).status_code == 302
     assert not StoryPin.objects.exists()
+
+
+@pytest.mark.parametrize("adding", [True, False], ids=["add", "change"])
+def test_a_story_withdrawn_while_the_admin_form_is_open_is_a_form_error(
+    section: Any, adding: bool
+) -> None:
+    story = newest(section, 1)[0]
+    editor = staff()
+    editor.is_superuser = True
+    editor.save(update_fields=["is_superuser"])
+    client = Client()
+    client.force_login(editor)
+    until = timezone.localtime(timezone.now() + 5 * HOUR)
+    end = {"expires_at_0": until.strftime("%Y-%m-%d"), "expires_at_1": until.strftime("%H:%M")}
+    if adding:
+        url = reverse("admin:stories_storypin_add")
+        data = {"story": str(story.pk), "channel": "", "place": "1", **end}
+    else:
+        pin = pins.pin_set(actor=None, story=story, front=True, place=1)
+        url = reverse("admin:stories_storypin_change", args=[pin.pk])
+        data = end  # only the end is changed here
+    assert client.get(url).status_code == 200  # the form is open...
+    story_withdraw(actor=None, story=story, reason="Wrong facts.")  # ...when this happens
+    response = client.post(url, data)
+    assert response.status_code == 200  # the form again, with the refusal
+    assert "Only a published story can be pinned." in response.content.decode()
+    assert list(StoryPin.objects.values_list("expires_at", flat=True)) == ([] if adding else [None])
+
+
+def test_the_admin_form_shows_the_services_refusals_by_their_fields(section: Any) -> None:
+    story = newest(section, 1)[0]
+    editor = staff()
+    editor.is_superuser = True
+    editor.save(update_fields=["is_superuser"])
+    client = Client()
+    client.force_login(editor)
+    past = timezone.localtime(timezone.now() - HOUR)
+    add = reverse("admin:stories_storypin_add")
+    for place, end, field, message in (
+        ("12", {}, "place", "Choose a place from 1 to 10."),
+        (
+            "1",
+            {"expires_at_0": past.strftime("%Y-%m-%d"), "expires_at_1": past.strftime("%H:%M")},
+            "expires_at",
+            "The end of a pin must be in the future.",
+        ),
+    ):
+        data = {"story": str(story.pk), "channel": "", "place": place, **end}
+        response = client.post(add, data)
+        assert response.status_code == 200 and not StoryPin.objects.exists()
+        assert response.context["adminform"].form.errors == {field: [message]}
 
 
 def test_an_owner_pins_too(section: Any) -> None:
