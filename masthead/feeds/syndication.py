@@ -48,6 +48,10 @@ def xml_text(text: str) -> str:
     return _NOT_XML.sub("", text)
 
 
+def headline_text(headline: str) -> str:
+    return xml_text(headline) if xml_text(headline).strip() else _("Untitled story")
+
+
 def byline_names(byline: str) -> list[str]:
     return [name for name in _BYLINE_SEPARATORS.split(xml_text(byline).strip()) if name]
 
@@ -187,7 +191,9 @@ class StoryFeed(Feed):
     # Each item.
 
     def item_title(self, item: Entry) -> str:
-        return xml_text(item.story.headline)
+        # A headline of nothing but characters XML cannot carry still needs a title (RSS
+        # asks for a title or a description, Atom for a title).
+        return headline_text(item.story.headline)
 
     def item_description(self, item: Entry) -> str:
         return xml_text(item.story.excerpt)
