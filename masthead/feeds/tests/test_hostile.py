@@ -33,7 +33,7 @@ def _as_parsed(text: str) -> str:
 
 @pytest.fixture
 def hostile(section: Any) -> list[str]:
-    strings = [s for s in json.loads(shared_data("xss/blns/blns.json").read_text(encoding="utf-8"))]
+    strings: list[str] = json.loads(shared_data("xss/blns/blns.json").read_text(encoding="utf-8"))
     start = timezone.now() - dt.timedelta(days=30)
     kept = []
     for number, text in enumerate(strings):
