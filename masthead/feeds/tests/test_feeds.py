@@ -383,3 +383,19 @@ def test_listing_pages_announce_and_link_their_feeds(
             assert f'href="{feeds}{name}"' in head
             body = html.split("<body>")[1]
             assert f'<a href="{feeds}{name}" type="{mime}">' in body
+
+
+@pytest.mark.parametrize(
+    "path", ["/rss.xml", "/globallead/atom.xml", "/globallead/politics/feed.json"]
+)
+def test_a_feed_costs_the_same_queries_for_three_stories_or_fifty(
+    client: Client, section: Any, django_assert_max_num_queries: Any, path: str
+) -> None:
+    for number in range(3):
+        StoryFactory(section=section, headline=f"Early {number}")
+    with django_assert_max_num_queries(4) as few:
+        _read(client, path)
+    for number in range(47):
+        StoryFactory(section=section, headline=f"Later {number}")
+    with django_assert_max_num_queries(len(few.captured_queries)):
+        _read(client, path)
