@@ -12,13 +12,13 @@ and given in each story's own zone.
 from __future__ import annotations
 
 import datetime as dt
+import html
 import json
 from dataclasses import dataclass
 from typing import Any
 
 from django.utils import feedgenerator
 from django.utils.feedgenerator import rfc2822_date
-from django.utils.html import escape
 from django.utils.xmlutils import SimplerXMLGenerator
 
 MEDIA_NS = "http://search.yahoo.com/mrss/"
@@ -103,7 +103,9 @@ class RssFeed(_Documents, feedgenerator.Rss201rev2Feed):
         # HTML first. A headline with "<" or "&" reads as written in both.
         handler.addQuickElement("title", item["title"])
         handler.addQuickElement("link", item["link"])
-        handler.addQuickElement("description", escape(item["summary"] or item["title"]))
+        handler.addQuickElement(
+            "description", html.escape(item["summary"] or item["title"], quote=False)
+        )
         for name in item["authors"]:
             handler.addQuickElement("dc:creator", name)
         handler.addQuickElement("pubDate", rfc2822_date(item["pubdate"]))

@@ -120,8 +120,8 @@ def feeds_line(site: str) -> str:
     """Where the demo's feeds are, printed with the demo accounts."""
     rss, atom, json_feed = (FEED_FILES[kind] for kind in ("rss", "atom", "json"))
     return (
-        f"Feeds for feed readers: {site}/{rss}, {site}/{atom} and {site}/{json_feed} for every "
-        f"channel; each channel and section at its address plus the same names (e.g. "
+        f"Feeds for feed readers: {site}/{rss}, {site}/{atom} and {site}/{json_feed} of all "
+        f"channels together; each channel's and section's at its address plus the same names (e.g. "
         f"{site}{FEEDS_EXAMPLE}{atom}); a member's followed channels at the private addresses "
         f"on {site}/accounts/feeds/"
     )
