@@ -18,6 +18,7 @@ urlpatterns = [
     path("", include("masthead.stories.urls")),
     path("", include("masthead.ingest.urls")),
     path("", include("masthead.search.urls")),
+    path("", include("masthead.feeds.urls")),
     path("", include("masthead.pages.urls")),
 ]
 

@@ -61,6 +61,7 @@ def test_pages_have_no_html_errors(
         "profile-edit": (as_member, reverse("accounts:profile_edit")),
         "inbox": (as_member, reverse("notifications:inbox")),
         "notification-settings": (as_member, reverse("notifications:settings")),
+        "feeds-settings": (as_member, reverse("feeds:settings")),
         "unsubscribe": (reader, unsubscribe),
         "desk": (as_curator, reverse("stories:desk", kwargs={"channel": channel.slug})),
         "write": (as_curator, reverse("stories:new", kwargs={"channel": channel.slug})),

@@ -50,6 +50,7 @@ from masthead.discussion.services import (
     comment_report,
     reaction_toggle,
 )
+from masthead.feeds.services import feed_token_get_or_create
 from masthead.ingest.models import Candidate, Item
 from masthead.ingest.services import feed_add, item_find_or_create
 from masthead.moderation.models import Ban
@@ -319,7 +320,24 @@ def fillers(w: World) -> dict[str, list[dict[str, Any]]]:
         {"channel": w.a.slug, "section": "x", "public_id": NONCANONICAL_PUBLIC_ID},
     ]
     team = _in_channel("channel", w.a_roles, w.a, w.b_roles[0])
+    sections = [
+        {"channel": w.a.slug, "section": w.a_section.slug},
+        {"channel": w.a.slug, "section": w.b_section.slug},
+        {"channel": MISSING_SLUG, "section": w.a_section.slug},
+    ]
+    writer = w.writer
+    feed_tokens = [
+        {"token": feed_token_get_or_create(actor=writer, member=writer).token},
+        {"token": "A" * 32},
+        {"token": "nul\x00" + "A" * 20},
+    ]
+    feeds: dict[str, list[dict[str, Any]]] = {}
+    for kind in ("rss", "atom", "json"):
+        feeds[f"feeds:channel_{kind}"] = channels
+        feeds[f"feeds:section_{kind}"] = sections
+        feeds[f"feeds:followed_{kind}"] = feed_tokens
     return {
+        **feeds,
         "discussion:post": by_story,
         "discussion:story_comments": by_story,
         "discussion:threads": by_story,
@@ -382,11 +400,7 @@ def fillers(w: World) -> dict[str, list[dict[str, Any]]]:
             {"handle": h} for h in ("the_writer", "the_banned", "the_member", "nobody_here")
         ],
         "pages:channel": channels,
-        "pages:section": [
-            {"channel": w.a.slug, "section": w.a_section.slug},
-            {"channel": w.a.slug, "section": w.b_section.slug},
-            {"channel": MISSING_SLUG, "section": w.a_section.slug},
-        ],
+        "pages:section": sections,
         "pages:story": story_pages,
         "media": [
             {"path": w.story.image.name},

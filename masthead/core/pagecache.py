@@ -45,7 +45,7 @@ from django.core.cache import cache
 from django.http import HttpRequest, HttpResponseBase
 from django.http.request import split_domain_port, validate_host
 from django.utils.cache import patch_cache_control
-from django.utils.http import parse_etags
+from django.utils.http import parse_etags, parse_http_date_safe
 
 from . import versions
 from .numbers import whole_number
@@ -366,14 +366,12 @@ class PageCacheApp:
     def _serve(
         self, page: _Page, environ: dict[str, Any], start_response: StartResponse, status: str
     ) -> Iterable[bytes]:
-        if_none_match = environ.get("HTTP_IF_NONE_MATCH")
-        if if_none_match and (
-            if_none_match.strip() == "*" or page.etag in parse_etags(if_none_match)
-        ):
+        if _not_modified(page, environ):
             headers = [
                 (name, value)
                 for name, value in page.headers
-                if name.lower() in {"cache-control", "vary", "content-security-policy"}
+                if name.lower()
+                in {"cache-control", "vary", "content-security-policy", "last-modified"}
             ]
             start_response(
                 "304 Not Modified", [*headers, ("ETag", page.etag), (CACHE_STATUS_HEADER, status)]
@@ -389,6 +387,23 @@ class PageCacheApp:
             ],
         )
         return [page.body]
+
+
+def _not_modified(page: _Page, environ: dict[str, Any]) -> bool:
+    """Whether the reader holds the page: its ETag, or else (RFC 9110 13.2.2: only without
+    If-None-Match) a date no earlier than the page's Last-Modified, for the pages that give
+    one (feeds)."""
+    if_none_match = environ.get("HTTP_IF_NONE_MATCH")
+    if if_none_match:
+        return if_none_match.strip() == "*" or page.etag in parse_etags(if_none_match)
+    since = parse_http_date_safe(environ.get("HTTP_IF_MODIFIED_SINCE", ""))
+    if since is None:
+        return False
+    modified = next(
+        (value for name, value in page.headers if name.lower() == "last-modified"), None
+    )
+    modified_at = parse_http_date_safe(modified) if modified else None
+    return modified_at is not None and modified_at <= since
 
 
 def invalidate_paths(paths: Iterable[str] = (), *, channels: Iterable[str] = ()) -> None:

@@ -6,6 +6,9 @@ Two policies, each a single nh3 cleaner built once:
   links, emphasis) and nothing that executes, loads, or styles;
 - comments: a Markdown subset rendered to HTML, then cleaned with a narrower policy.
 
+A story body leaving the site in a feed is cleaned once more with the story policy, its
+relative links made absolute (``story_html_for_feed``): a feed reader reads it elsewhere.
+
 The output of these functions is the only HTML Masthead marks safe in templates.
 """
 
@@ -14,6 +17,7 @@ from __future__ import annotations
 import re
 import unicodedata
 from functools import cache
+from urllib.parse import urljoin
 
 import nh3
 from markdown_it import MarkdownIt
@@ -122,6 +126,28 @@ def _comment_cleaner() -> nh3.Cleaner:
 def clean_story_html(html: str) -> str:
     """Story body HTML reduced to Masthead's article structure."""
     return _story_cleaner().clean(html).strip()
+
+
+def story_html_for_feed(html: str, *, base_url: str) -> str:
+    """A story body as a feed carries it: cleaned with the story policy, then its relative
+    links (``href``, ``cite``) resolved against ``base_url``, the story's absolute URL."""
+
+    def absolute(element: str, attribute: str, value: str) -> str | None:
+        if attribute in {"href", "cite"} and _relative_url(value) is not None:
+            return urljoin(base_url, value)
+        return value
+
+    cleaner = nh3.Cleaner(
+        tags=STORY_TAGS,
+        clean_content_tags=DROP_WITH_CONTENT,
+        attributes=STORY_ATTRIBUTES,
+        url_schemes=URL_SCHEMES,
+        url_relative=_relative_url,
+        attribute_filter=absolute,
+        link_rel="noopener noreferrer",
+        strip_comments=True,
+    )
+    return cleaner.clean(clean_story_html(html)).strip()
 
 
 @cache

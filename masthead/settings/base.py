@@ -37,6 +37,7 @@ INSTALLED_APPS = [
     "masthead.ingest",
     "masthead.notifications",
     "masthead.search",
+    "masthead.feeds",
     "masthead.demo",
     "django.contrib.admin",
     "django.contrib.auth",

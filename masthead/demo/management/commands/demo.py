@@ -10,6 +10,7 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from masthead.demo import loader, sources
+from masthead.feeds.urls import FILES as FEED_FILES
 
 from .loaddemo import print_accounts
 
@@ -58,6 +59,7 @@ class Command(BaseCommand):
         self.stdout.write(try_line(site, sources.base_url(sources_port)))
         self.stdout.write(front_line(site) + "\n")
         self.stdout.write(search_line(site) + "\n")
+        self.stdout.write(feeds_line(site) + "\n")
         if publishers is None:
             return
         self.stdout.write(
@@ -107,6 +109,21 @@ def search_line(site: str) -> str:
     return (
         f"Search every channel: type in the search box at the top of any page, or open "
         f"{site}/search?q={SEARCH_EXAMPLE}"
+    )
+
+
+# A section of the demo whose feeds the demo prints (masthead/demo/content/site.json).
+FEEDS_EXAMPLE = "/globallead/politics/"
+
+
+def feeds_line(site: str) -> str:
+    """Where the demo's feeds are, printed with the demo accounts."""
+    rss, atom, json_feed = (FEED_FILES[kind] for kind in ("rss", "atom", "json"))
+    return (
+        f"Feeds for feed readers: {site}/{rss}, {site}/{atom} and {site}/{json_feed} of all "
+        f"channels together; each channel's and section's at its address plus the same names (e.g. "
+        f"{site}{FEEDS_EXAMPLE}{atom}); a member's followed channels at the private addresses "
+        f"on {site}/accounts/feeds/"
     )
 
 

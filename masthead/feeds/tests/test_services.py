@@ -1,0 +1,83 @@
+"""A member's private feed address: made once, reset for good, only by the member, and
+shown and reset on their feeds page."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from django.core.exceptions import PermissionDenied
+from django.test import Client
+
+from masthead.feeds.models import FeedToken, digest_of
+from masthead.feeds.selectors import member_for_token
+from masthead.feeds.services import feed_token_get_or_create, feed_token_reset
+
+pytestmark = pytest.mark.django_db
+
+
+def test_the_address_is_made_once_and_found_by_its_token(member: Any) -> None:
+    first = feed_token_get_or_create(actor=member, member=member)
+    again = feed_token_get_or_create(actor=member, member=member)
+    assert first.pk == again.pk and first.token == again.token
+    assert len(first.token) == 32
+    assert member_for_token(first.token) == member
+    # The database keeps a hash, not the token: a copy of it opens no feed.
+    row = FeedToken.objects.get(member=member)
+    assert first.token not in (row.nonce, row.digest) and row.digest == digest_of(first.token)
+
+
+def test_two_resets_from_stale_pages_leave_one_working_address(member: Any) -> None:
+    original = feed_token_get_or_create(actor=member, member=member)
+    stale_a = FeedToken.objects.get(pk=original.pk)
+    stale_b = FeedToken.objects.get(pk=original.pk)
+    assert stale_a.token == stale_b.token
+    first = feed_token_reset(actor=member, member=stale_a.member)
+    second = feed_token_reset(actor=member, member=stale_b.member)
+    stored = FeedToken.objects.get(member=member)
+    assert FeedToken.objects.filter(member=member).count() == 1
+    assert stored.token == second.token != first.token != original.token
+    assert member_for_token(second.token) == member
+    assert member_for_token(first.token) is None and member_for_token(original.token) is None
+
+
+def test_nobody_else_sees_or_resets_a_members_address(member: Any, other_member: Any) -> None:
+    token = feed_token_get_or_create(actor=member, member=member).token
+    with pytest.raises(PermissionDenied):
+        feed_token_get_or_create(actor=other_member, member=member)
+    with pytest.raises(PermissionDenied):
+        feed_token_reset(actor=other_member, member=member)
+    assert member_for_token(token) == member
+
+
+@pytest.mark.parametrize("token", ["", "x" * 65, "not-a-token-at-all-but-long"])
+def test_unknown_tokens_find_nobody(member: Any, token: str) -> None:
+    feed_token_get_or_create(actor=member, member=member)
+    assert member_for_token(token) is None
+
+
+def test_the_feeds_page_shows_the_address_and_resets_it(member_client: Client, member: Any) -> None:
+    page = member_client.get("/accounts/feeds/")
+    assert page.status_code == 200 and page["Cache-Control"] == "private, no-store"
+    token = FeedToken.objects.get(member=member).token
+    html = page.content.decode()
+    for name in ("rss.xml", "atom.xml", "feed.json"):
+        assert f"http://testserver/feeds/{token}/{name}" in html
+    assert member_client.get("/accounts/feeds/reset").status_code == 405
+    response = member_client.post("/accounts/feeds/reset")
+    assert response.status_code == 302 and response["Location"] == "/accounts/feeds/"
+    new = FeedToken.objects.get(member=member).token
+    assert new != token
+    after = member_client.get("/accounts/feeds/").content.decode()
+    assert new in after and token not in after
+    assert "The old one no longer works." in after
+
+
+def test_the_feeds_page_is_for_members(client: Client) -> None:
+    assert client.get("/accounts/feeds/").status_code == 302
+    assert client.post("/accounts/feeds/reset").status_code == 302
+    assert not FeedToken.objects.exists()
+
+
+def test_the_profile_page_links_the_feeds_page(member_client: Client) -> None:
+    assert 'href="/accounts/feeds/"' in member_client.get("/accounts/profile/").content.decode()
