@@ -4,7 +4,11 @@ the apps are ready: nothing here may import a model."""
 from __future__ import annotations
 
 import logging
+import re
 from collections.abc import Iterable
+
+# A member's private feed address (feeds/urls.py): its second segment is the secret.
+_PRIVATE_FEED = re.compile(r"/feeds/[^/\s?#]+/")
 
 
 class TaskRunsAtDebug(logging.Filter):
@@ -23,3 +27,15 @@ class TaskRunsAtDebug(logging.Filter):
             return True
         record.levelno, record.levelname = logging.DEBUG, logging.getLevelName(logging.DEBUG)
         return logging.getLogger(record.name).isEnabledFor(logging.DEBUG)
+
+
+class PrivateFeedAddresses(logging.Filter):
+    """For the request loggers: a line naming a member's private feed address (a 404 for a
+    page past its last, a server error) names it without its token, which is the secret that
+    lets anyone read the feed."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        message = record.getMessage()
+        if "/feeds/" in message:
+            record.msg, record.args = _PRIVATE_FEED.sub("/feeds/…/", message), ()
+        return True

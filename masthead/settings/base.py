@@ -222,15 +222,17 @@ LOGGING = {
             "tasks": [
                 "masthead.search.tasks.related_update_task",
                 "masthead.search.tasks.index_pending_task",
+                "masthead.stories.tasks.channel_rank_task",
             ],
         },
+        "private_feeds": {"()": "masthead.core.logs.PrivateFeedAddresses"},
     },
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": "INFO"},
     "loggers": {
         "django_tasks": {"filters": ["frequent_tasks"]},
-        "django.request": {"level": "WARNING"},
-        "django.server": {"level": "WARNING"},
+        "django.request": {"level": "WARNING", "filters": ["private_feeds"]},
+        "django.server": {"level": "WARNING", "filters": ["private_feeds"]},
         "httpx": {"level": "WARNING"},  # a line per outbound request is noise in a worker
     },
 }
