@@ -3,7 +3,7 @@ from typing import Any
 from django import forms
 from django.contrib import admin
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import models
+from django.db import models, transaction
 from django.db.models import F
 from django.http import HttpRequest, HttpResponse
 from django.utils.translation import gettext_lazy as _
@@ -167,15 +167,19 @@ class StoryAdmin(admin.ModelAdmin):
         story_pages_changed(obj, old_path=old_path)
 
     # A story deleted here leaves the pages that showed it (its own, its channel's, the front
-    # page's and the searches'), after the admin's commit, as every story service does.
+    # page's and the searches'), after the delete's commit, as every story service does (the
+    # admin's delete action runs outside a transaction: without one, the pages would be
+    # dropped before the rows, and a request in between could cache them again).
     def delete_model(self, request: HttpRequest, obj: Story) -> None:
-        story_pages_changed(obj)
-        super().delete_model(request, obj)
+        with transaction.atomic():
+            story_pages_changed(obj)
+            super().delete_model(request, obj)
 
     def delete_queryset(self, request: HttpRequest, queryset: models.QuerySet[Story]) -> None:
-        for story in queryset.select_related("channel", "section"):
-            story_pages_changed(story)
-        super().delete_queryset(request, queryset)
+        with transaction.atomic():
+            for story in queryset.select_related("channel", "section"):
+                story_pages_changed(story)
+            super().delete_queryset(request, queryset)
 
 
 class StoryPinAdminForm(forms.ModelForm):
