@@ -16,6 +16,7 @@ from PIL import Image as PILImage
 
 from masthead.channels.services import follow_set
 from masthead.channels.tests.factories import SectionFactory
+from masthead.core.timefmt import zone
 from masthead.feeds.selectors import FEED_ITEMS
 from masthead.feeds.services import feed_token_get_or_create, feed_token_reset
 from masthead.stories.models import Story
@@ -181,9 +182,10 @@ def test_an_original_item_carries_what_a_reader_needs(
     assert entry.id == f"urn:uuid:{story.public_id}"
     # Published and updated with the story's own zone (Los Angeles: -07:00 or -08:00).
     assert entry.published_parsed[:6] == story.published_at.utctimetuple()[:6]
-    assert story.published_at.astimezone(dt.UTC).strftime("%H:%M") not in entry.published or (
-        story.published_at.astimezone(dt.UTC).utcoffset() == dt.timedelta(0)
-    )
+    local = story.published_at.astimezone(zone(story.time_zone))
+    offset = local.strftime("%z")  # -0700 or -0800
+    assert local.strftime("%H:%M") in entry.published
+    assert entry.published.endswith((offset, f"{offset[:3]}:{offset[3:]}"))
     if name != "rss.xml":  # RSS 2.0 has no updated time
         assert entry.updated_parsed is not None
     assert [author.name for author in entry.authors] == ["Ada Lindqvist", "Bo Berg"]
