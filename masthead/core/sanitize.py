@@ -16,7 +16,9 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from contextvars import ContextVar
 from functools import cache
+from typing import Any
 from urllib.parse import urljoin
 
 import nh3
@@ -96,17 +98,36 @@ def _relative_url(url: str) -> str | None:
     return url
 
 
+def _story_policy() -> dict[str, Any]:
+    return {
+        "tags": STORY_TAGS,
+        "clean_content_tags": DROP_WITH_CONTENT,
+        "attributes": STORY_ATTRIBUTES,
+        "url_schemes": URL_SCHEMES,
+        "url_relative": _relative_url,
+        "link_rel": "noopener noreferrer",
+        "strip_comments": True,
+    }
+
+
 @cache
 def _story_cleaner() -> nh3.Cleaner:
-    return nh3.Cleaner(
-        tags=STORY_TAGS,
-        clean_content_tags=DROP_WITH_CONTENT,
-        attributes=STORY_ATTRIBUTES,
-        url_schemes=URL_SCHEMES,
-        url_relative=_relative_url,
-        link_rel="noopener noreferrer",
-        strip_comments=True,
-    )
+    return nh3.Cleaner(**_story_policy())
+
+
+# The story's absolute URL while story_html_for_feed cleans its body (one cleaner for all).
+_feed_base: ContextVar[str] = ContextVar("feed_base")
+
+
+def _absolute_link(element: str, attribute: str, value: str) -> str | None:
+    if attribute in {"href", "cite"} and _relative_url(value) is not None:
+        return urljoin(_feed_base.get(), value)
+    return value
+
+
+@cache
+def _feed_cleaner() -> nh3.Cleaner:
+    return nh3.Cleaner(**_story_policy(), attribute_filter=_absolute_link)
 
 
 @cache
@@ -131,23 +152,11 @@ def clean_story_html(html: str) -> str:
 def story_html_for_feed(html: str, *, base_url: str) -> str:
     """A story body as a feed carries it: cleaned with the story policy, then its relative
     links (``href``, ``cite``) resolved against ``base_url``, the story's absolute URL."""
-
-    def absolute(element: str, attribute: str, value: str) -> str | None:
-        if attribute in {"href", "cite"} and _relative_url(value) is not None:
-            return urljoin(base_url, value)
-        return value
-
-    cleaner = nh3.Cleaner(
-        tags=STORY_TAGS,
-        clean_content_tags=DROP_WITH_CONTENT,
-        attributes=STORY_ATTRIBUTES,
-        url_schemes=URL_SCHEMES,
-        url_relative=_relative_url,
-        attribute_filter=absolute,
-        link_rel="noopener noreferrer",
-        strip_comments=True,
-    )
-    return cleaner.clean(clean_story_html(html)).strip()
+    token = _feed_base.set(base_url)
+    try:
+        return _feed_cleaner().clean(clean_story_html(html)).strip()
+    finally:
+        _feed_base.reset(token)
 
 
 @cache
