@@ -105,8 +105,8 @@ def _fetch(sql: str, params: list[Any]) -> list[tuple[Any, ...]]:
 # Newest first, "ORDER BY story_id + 0 DESC": the GIN index's matches, sorted. Ordered by
 # the bare column, the planner may walk the primary key backwards testing each story's vector
 # until it has the limit: cheap for a word in most stories, ruinous for words few stories
-# hold together ("Mexico Campaign", 2 of 100,000 stories: 1.7 s walked, 0.36 s sorted, on
-# a loaded machine). The benchmark's query classes cost the same either way.
+# hold together (a phrase in 2 of 100,000 stories, tried by hand). The benchmark's query
+# classes cost the same either way (docs/performance.md).
 _NEWEST_OF_MATCHES = "ORDER BY f.story_id + 0 DESC"
 
 
