@@ -112,3 +112,8 @@ def follows(user: Any, channel_id: int) -> bool:
 
 def followed_channel_ids(user: Any) -> list[int]:
     return list(Follow.objects.filter(member=user).values_list("channel_id", flat=True))
+
+
+def channels_followed(user: Any) -> list[Channel]:
+    """The channels ``user`` follows, by name."""
+    return list(Channel.objects.filter(follows__member=user).order_by("name"))

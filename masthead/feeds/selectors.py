@@ -73,6 +73,11 @@ def feed_page(
     )
 
 
+def feed_token_of(member: User) -> FeedToken | None:
+    """The member's feed address, if they have made one."""
+    return FeedToken.objects.filter(member=member).first()
+
+
 def member_for_token(token: str) -> User | None:
     """The active member whose current feed address carries ``token``; None for a token that
     was reset, never existed, or belongs to a deactivated account."""

@@ -1,4 +1,4 @@
-"""Writes of the feeds app: a member's private feed address, made when first shown and
+"""Writes of the feeds app: a member's private feed address, made when they ask for it and
 reset on the member's request (the old address stops working with the commit)."""
 
 from __future__ import annotations

@@ -103,16 +103,12 @@ def _image(story: Story, scope: Scope) -> Image | None:
     if not story.image:
         return None
     name = story.image.name or ""
-    try:
-        size: int | None = story.image.storage.size(name)
-    except OSError:
-        size = None  # the file is gone or the storage cannot say: no enclosure length
     return Image(
         url=scope.absolute(story.image.url),
         mime_type=mimetypes.guess_type(name)[0] or "application/octet-stream",
         width=story.image_width,
         height=story.image_height,
-        size=size,
+        size=story.image_bytes,
         caption=xml_text(story.image_caption),
         credit=xml_text(story.image_credit),
         alt=xml_text(story.image_alt),

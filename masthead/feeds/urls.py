@@ -17,6 +17,7 @@ def _escaped(name: str) -> str:
 
 urlpatterns = [
     path("accounts/feeds/", views.feed_settings, name="settings"),
+    path("accounts/feeds/create", views.feed_token_create, name="create"),
     path("accounts/feeds/reset", views.feed_token_reset, name="reset"),
 ]
 for kind, name in FILES.items():

@@ -1,5 +1,5 @@
 """The feeds' HTTP: each feed behind the page cache (public ones) with ETag, Last-Modified
-and 304s; a member's private feeds uncached and marked private; the page where a member
+and 304s on the ETag; a member's private feeds uncached and marked private; the page where a member
 finds and resets their private address."""
 
 from __future__ import annotations
@@ -13,23 +13,24 @@ from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import redirect, render
 from django.utils.cache import get_conditional_response
-from django.utils.http import parse_http_date_safe
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from masthead.accounts.auth import member_of
+from masthead.channels import selectors as channel_selectors
 from masthead.core import ratelimit
 from masthead.core.pagecache import LISTING_SECONDS, cache_for_anonymous, etag_for
 
-from . import services
+from . import selectors, services
 from .syndication import FORMATS, ChannelFeed, FollowedFeed, SectionFeed, SiteFeed, StoryFeed
 
 View = Callable[..., HttpResponseBase]
 
 
 def _conditional(view: View) -> View:
-    """The ETag the page cache gives the same bytes, and a 304 when the reader has them
-    (If-None-Match first; If-Modified-Since only without it, RFC 9110 13.2.2)."""
+    """The ETag the page cache gives the same bytes, and a 304 when the reader has them: by
+    ETag only, as the page cache answers (its ``_not_modified`` says why a date is not
+    enough)."""
 
     @wraps(view)
     def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
@@ -37,10 +38,7 @@ def _conditional(view: View) -> View:
         if response.status_code != 200 or not isinstance(response, HttpResponse):
             return response
         response["ETag"] = etag_for(response.content)
-        last_modified = parse_http_date_safe(response.get("Last-Modified", ""))
-        answer = get_conditional_response(
-            request, etag=response["ETag"], last_modified=last_modified, response=response
-        )
+        answer = get_conditional_response(request, etag=response["ETag"], response=response)
         return answer if answer is not None else response
 
     return wrapped
@@ -93,13 +91,27 @@ FOLLOWED = _each_format(FollowedFeed, _private)
 
 @login_required
 def feed_settings(request: HttpRequest) -> HttpResponse:
-    """The member's private feed addresses, and the button that resets them."""
+    """The member's private feed addresses (or the button that makes them), the channels
+    they cover, and the button that resets them."""
     member = member_of(request)
-    token = services.feed_token_get_or_create(actor=member, member=member)
-    response = render(request, "feeds/settings.html", {"token": token.token})
+    token = selectors.feed_token_of(member)
+    context = {
+        "token": token.token if token is not None else None,
+        "channels": channel_selectors.channels_followed(member),
+    }
+    response = render(request, "feeds/settings.html", context)
     response["Cache-Control"] = "private, no-store"
     response["Referrer-Policy"] = "no-referrer"
     return response
+
+
+@login_required
+@require_POST
+@ratelimit.limited("profile")
+def feed_token_create(request: HttpRequest) -> HttpResponseBase:
+    member = member_of(request)
+    services.feed_token_get_or_create(actor=member, member=member)
+    return redirect("feeds:settings")
 
 
 @login_required

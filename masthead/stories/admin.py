@@ -161,7 +161,14 @@ class StoryAdmin(admin.ModelAdmin):
         columns = {field.name for field in Story._meta.concrete_fields}
         changed = [name for name in form.changed_data if name in columns and name != "image"]
         if image_changed:  # with its size, and the caption and credit it may bring
-            changed += ["image", "image_width", "image_height", "image_caption", "image_credit"]
+            changed += [
+                "image",
+                "image_width",
+                "image_height",
+                "image_bytes",
+                "image_caption",
+                "image_credit",
+            ]
         obj.save(update_fields=[*changed, "revision", "updated_at"])
         obj.refresh_from_db(fields=["revision"])
         story_pages_changed(obj, old_path=old_path)

@@ -110,6 +110,8 @@ class Story(models.Model):
     )
     image_width = models.PositiveIntegerField(null=True, blank=True, editable=False)
     image_height = models.PositiveIntegerField(null=True, blank=True, editable=False)
+    # The stored file's length, so a feed's enclosure says it without asking the storage.
+    image_bytes = models.PositiveIntegerField(null=True, blank=True, editable=False)
     image_caption = models.CharField(_("caption"), max_length=500, blank=True)
     image_credit = models.CharField(_("credit"), max_length=200, blank=True)
     image_alt = models.CharField(

@@ -130,6 +130,7 @@ class LeadPhoto:
     height: int
     caption: str = ""
     credit: str = ""
+    size: int | None = None  # bytes, as stored (a feed's enclosure gives it)
 
 
 Photo = IO[bytes] | LeadPhoto | None
@@ -161,6 +162,7 @@ def lead_photo(image: Photo) -> LeadPhoto | None:
         height=processed.height,
         caption=processed.caption,
         credit=processed.credit,
+        size=processed.file.size,
     )
 
 
@@ -197,13 +199,14 @@ def story_image_set(*, story: Story, photo: LeadPhoto | None, remove: bool = Fal
         # it, and the size is known.
         story.image.name = photo.name
         story.image_width, story.image_height = photo.width, photo.height
+        story.image_bytes = photo.size
         if not story.image_caption.strip():
             story.image_caption = photo.caption
         if not story.image_credit.strip():
             story.image_credit = photo.credit
     elif remove and replaced:
         story.image.name = ""
-        story.image_width = story.image_height = None
+        story.image_width = story.image_height = story.image_bytes = None
     else:
         return False
     if replaced and replaced != story.image.name:
@@ -282,6 +285,7 @@ def story_update(
                 "image",
                 "image_width",
                 "image_height",
+                "image_bytes",
                 "image_caption",  # the photo's own may fill them (story_image_set)
                 "image_credit",
                 "revision",

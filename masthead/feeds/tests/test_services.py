@@ -9,6 +9,7 @@ import pytest
 from django.core.exceptions import PermissionDenied
 from django.test import Client
 
+from masthead.channels.services import follow_set
 from masthead.feeds.models import FeedToken, digest_of
 from masthead.feeds.selectors import member_for_token
 from masthead.feeds.services import feed_token_get_or_create, feed_token_reset
@@ -25,6 +26,7 @@ def test_the_address_is_made_once_and_found_by_its_token(member: Any) -> None:
     # The database keeps a hash, not the token: a copy of it opens no feed.
     row = FeedToken.objects.get(member=member)
     assert first.token not in (row.nonce, row.digest) and row.digest == digest_of(first.token)
+    assert member_for_token(row.nonce) is None and member_for_token(row.digest) is None
 
 
 def test_two_resets_from_stale_pages_leave_one_working_address(member: Any) -> None:
@@ -56,11 +58,22 @@ def test_unknown_tokens_find_nobody(member: Any, token: str) -> None:
     assert member_for_token(token) is None
 
 
-def test_the_feeds_page_shows_the_address_and_resets_it(member_client: Client, member: Any) -> None:
+def test_the_feeds_page_makes_shows_and_resets_the_address(
+    member_client: Client, member: Any, channel: Any
+) -> None:
+    # Reading the page writes nothing: the address is made when the member asks.
     page = member_client.get("/accounts/feeds/")
     assert page.status_code == 200 and page["Cache-Control"] == "private, no-store"
+    assert "Make my feed addresses" in page.content.decode() and not FeedToken.objects.exists()
+    assert "You follow no channel yet" in page.content.decode()
+    assert member_client.get("/accounts/feeds/create").status_code == 405
+    made = member_client.post("/accounts/feeds/create")
+    assert made.status_code == 302 and made["Location"] == "/accounts/feeds/"
+    follow_set(actor=member, channel=channel, following=True)
+    page = member_client.get("/accounts/feeds/")
     token = FeedToken.objects.get(member=member).token
     html = page.content.decode()
+    assert f'<a href="{channel.get_absolute_url()}">{channel.name}</a>' in html
     for name in ("rss.xml", "atom.xml", "feed.json"):
         assert f"http://testserver/feeds/{token}/{name}" in html
     assert member_client.get("/accounts/feeds/reset").status_code == 405
@@ -76,6 +89,7 @@ def test_the_feeds_page_shows_the_address_and_resets_it(member_client: Client, m
 def test_the_feeds_page_is_for_members(client: Client) -> None:
     assert client.get("/accounts/feeds/").status_code == 302
     assert client.post("/accounts/feeds/reset").status_code == 302
+    assert client.post("/accounts/feeds/create").status_code == 302
     assert not FeedToken.objects.exists()
 
 
