@@ -2,15 +2,15 @@ from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path, re_path
 
-from masthead.core.views import healthz, media, robots_txt
+from masthead.core.views import healthz, media
 
 urlpatterns = [
     path("admin/", admin.site.urls),
     path("accounts/", include("masthead.accounts.urls")),
     path("accounts/", include("allauth.urls")),
     path("healthz", healthz, name="healthz"),
-    path("robots.txt", robots_txt, name="robots_txt"),
     re_path(r"^" + settings.MEDIA_URL.strip("/") + r"/(?P<path>.+)$", media, name="media"),
+    path("", include("masthead.discovery.urls")),
     path("", include("masthead.discussion.urls")),
     path("", include("masthead.moderation.urls")),
     path("", include("masthead.channels.urls")),

@@ -338,6 +338,7 @@ def fillers(w: World) -> dict[str, list[dict[str, Any]]]:
         feeds[f"feeds:followed_{kind}"] = feed_tokens
     return {
         **feeds,
+        "discovery:channel": channels,
         "discussion:post": by_story,
         "discussion:story_comments": by_story,
         "discussion:threads": by_story,

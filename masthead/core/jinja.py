@@ -5,6 +5,7 @@ Autoescaping is on for everything; the only unescaped HTML comes through ``sanit
 
 from __future__ import annotations
 
+import json
 from functools import cache
 from typing import Any
 from urllib.parse import quote
@@ -12,14 +13,18 @@ from urllib.parse import quote
 from django.conf import settings
 from django.contrib.humanize.templatetags.humanize import intcomma, naturaltime
 from django.contrib.messages import get_messages
+from django.core.exceptions import DisallowedHost
 from django.templatetags.static import static
 from django.urls import get_script_prefix, reverse
 from django.utils import dateformat, timezone, translation
 from django.utils.timesince import timesince
 from jinja2 import Environment
+from markupsafe import Markup
 
 from . import timefmt
+from .numbers import PAGE_MAX, whole_number
 from .sanitize import trusted
+from .xmltext import xml_text
 
 
 def url(name: str, *args: Any, **kwargs: Any) -> str:
@@ -53,8 +58,37 @@ def url_for(name: str, value: Any) -> str:
     return before + quote(str(value), safe="") + after
 
 
+def canonical_url(request: Any) -> str:
+    """The page's one address: this path on this host, with its ``?page=`` past the first and
+    nothing else (sorting, tracking and session parameters name the same page). Blank for a
+    request whose Host the site does not serve (its 400 page names no address)."""
+    try:
+        base = request.build_absolute_uri(request.path)
+    except DisallowedHost:
+        return ""
+    page = whole_number(request.GET.get("page"), maximum=PAGE_MAX)
+    return base + (f"?page={page}" if page is not None and page > 1 else "")
+
+
 def iso(moment: Any) -> str:
     return moment.isoformat(timespec="seconds") if moment else ""
+
+
+def w3c(moment: Any, zone_name: str = "UTC") -> str:
+    """A time as sitemaps and JSON-LD write it (W3C / ISO 8601, to the second, with its
+    offset), in ``zone_name``."""
+    return moment.astimezone(timefmt.zone(zone_name)).isoformat(timespec="seconds")
+
+
+# Inside <script>, "</script>" or "<!--" in a string would end or bend the element: the three
+# characters that can start them are written as JSON escapes, which mean the same to a parser.
+_SCRIPT_SAFE = {ord("<"): "\\u003C", ord(">"): "\\u003E", ord("&"): "\\u0026"}
+
+
+def json_ld(data: Any) -> Markup:
+    """``data`` as JSON to place inside ``<script type="application/ld+json">``."""
+    text = json.dumps(data, ensure_ascii=False, separators=(",", ":"), sort_keys=False)
+    return Markup(text.translate(_SCRIPT_SAFE))  # noqa: S704 - escaped for a script element
 
 
 def datefmt(moment: Any, format_string: str) -> str:
@@ -72,6 +106,7 @@ def environment(**options: Any) -> Environment:
         settings=settings,
         now=timezone.now,
         get_messages=get_messages,
+        canonical_url=canonical_url,
     )
     env.filters.update(
         story_time=timefmt.story_time,
@@ -80,6 +115,9 @@ def environment(**options: Any) -> Environment:
         datefmt=datefmt,
         trusted=trusted,
         iso=iso,
+        w3c=w3c,
+        json_ld=json_ld,
+        xml_text=xml_text,
         intcomma=intcomma,
         naturaltime=naturaltime,
         timesince=timesince,

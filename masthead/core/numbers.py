@@ -9,6 +9,7 @@ from __future__ import annotations
 from typing import overload
 
 BIGGEST = 2**63 - 1  # the largest value of a 64-bit integer column (ids, counts)
+PAGE_MAX = 10_000  # no list has more pages (``?page=``); a bigger number is none
 
 
 @overload

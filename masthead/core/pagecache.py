@@ -48,7 +48,7 @@ from django.utils.cache import patch_cache_control
 from django.utils.http import parse_etags
 
 from . import versions
-from .numbers import whole_number
+from .numbers import PAGE_MAX, whole_number
 
 KEY_PREFIX = "page:v3:"
 LISTING_SECONDS = 60  # front, channel, section and profile pages: counts may lag this much
@@ -203,7 +203,6 @@ def _valid_host(environ: dict[str, Any]) -> str | None:
     return host if _host_allowed(host, tuple(settings.ALLOWED_HOSTS)) else None
 
 
-PAGE_MAX = 10_000  # no list has more pages; a bigger number is not worth a cache entry
 QUERY_KEY_MAX = 2_000  # longer queries (a pasted article) are one of a kind: not stored
 QUERY_HASHED_FROM = 100  # a longer query is keyed by its hash: the key stays short
 

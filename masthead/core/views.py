@@ -34,11 +34,6 @@ def healthz(request: HttpRequest) -> HttpResponse:
     return HttpResponse("ok", content_type="text/plain")
 
 
-def robots_txt(request: HttpRequest) -> HttpResponse:
-    lines = ["User-agent: *", "Disallow: /accounts/", "Disallow: /admin/", "Disallow: /comments/"]
-    return HttpResponse("\n".join(lines) + "\n", content_type="text/plain")
-
-
 # --- error pages -----------------------------------------------------------------------------
 
 

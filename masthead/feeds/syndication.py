@@ -10,7 +10,6 @@ items are ``Entry`` values pairing a story with its scope.
 from __future__ import annotations
 
 import mimetypes
-import re
 import uuid
 from dataclasses import dataclass
 from typing import Any
@@ -27,7 +26,8 @@ from masthead.channels.models import Channel
 from masthead.core.numbers import whole_number
 from masthead.core.sanitize import story_html_for_feed
 from masthead.core.timefmt import zone
-from masthead.stories.models import Story
+from masthead.core.xmltext import xml_text
+from masthead.stories.models import Story, names_in_byline
 
 from . import selectors
 from .generators import AtomFeed, Category, Image, JsonFeed, RssFeed
@@ -37,15 +37,6 @@ FORMATS: dict[str, type[RssFeed | AtomFeed | JsonFeed]] = {
     "atom": AtomFeed,
     "json": JsonFeed,
 }
-# Characters XML 1.0 cannot carry (C0 controls but tab, newline and return; U+FFFE, U+FFFF;
-# lone surrogates). A headline holding one is printed without it rather than failing the feed.
-_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
-# Names in a byline: "Ada Lindqvist, Bo Berg and Cy Chen" is three authors.
-_BYLINE_SEPARATORS = re.compile(r"\s*(?:,|;|\band\b|&)\s*")
-
-
-def xml_text(text: str) -> str:
-    return _NOT_XML.sub("", text)
 
 
 def headline_text(headline: str) -> str:
@@ -53,7 +44,7 @@ def headline_text(headline: str) -> str:
 
 
 def byline_names(byline: str) -> list[str]:
-    return [name for name in _BYLINE_SEPARATORS.split(xml_text(byline).strip()) if name]
+    return names_in_byline(xml_text(byline))
 
 
 @dataclass(frozen=True)

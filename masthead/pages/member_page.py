@@ -32,6 +32,7 @@ from markupsafe import Markup
 
 from masthead.core.localcache import LocalCache
 from masthead.core.numbers import whole_number
+from masthead.discovery.structured import story_meta
 from masthead.discussion.forms import CommentForm, new_client_token
 from masthead.discussion.permissions import CommentPolicy
 from masthead.discussion.rendering import NOBODY, comment_section, shared_section
@@ -105,6 +106,7 @@ def _render_with_holes(request: HttpRequest, story: Story) -> str:
     context: dict[str, Any] = {
         "request": request,
         "story": story,
+        "story_meta": story_meta(story, request.build_absolute_uri("/").rstrip("/")),
         "threads_html": Markup(THREADS_HOLE),  # noqa: S704 - a constant
         # The "no comments yet" line is decided here, from what every member sees.
         "no_comments": not shared_section(story, member=True).html,

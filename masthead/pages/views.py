@@ -19,6 +19,7 @@ from masthead.channels import selectors as channel_selectors
 from masthead.core import ratelimit
 from masthead.core.pagecache import LISTING_SECONDS, cache_for_anonymous
 from masthead.core.timefmt import in_zone
+from masthead.discovery.structured import story_meta
 from masthead.discussion.forms import CommentForm
 from masthead.discussion.permissions import CommentPolicy
 from masthead.discussion.rendering import comment_section
@@ -107,6 +108,7 @@ def story(
         "pages/story.html",
         {
             "story": found,
+            "story_meta": story_meta(found, request.build_absolute_uri("/").rstrip("/")),
             "threads_html": comment_section(
                 story=found, policy=policy, csrf_input=csrf_input_lazy(request), **order
             ).html,

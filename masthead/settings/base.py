@@ -38,6 +38,7 @@ INSTALLED_APPS = [
     "masthead.notifications",
     "masthead.search",
     "masthead.feeds",
+    "masthead.discovery",
     "masthead.demo",
     "django.contrib.admin",
     "django.contrib.auth",

@@ -1,6 +1,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 import uuid
 from pathlib import PurePath
 from typing import ClassVar
@@ -48,6 +49,15 @@ class Source(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name} ({self.domain})"
+
+
+# Names in a byline: "Ada Lindqvist, Bo Berg and Cy Chen" is three authors.
+_BYLINE_SEPARATORS = re.compile(r"\s*(?:,|;|\band\b|&)\s*")
+
+
+def names_in_byline(byline: str) -> list[str]:
+    """The writers a byline names, in its order."""
+    return [name for name in _BYLINE_SEPARATORS.split(byline.strip()) if name]
 
 
 class StoryQuerySet(models.QuerySet["Story"]):

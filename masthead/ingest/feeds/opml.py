@@ -8,11 +8,12 @@ from typing import Any
 
 from lxml import etree
 
+from masthead.core.xmltext import xml_text
+
 from .common import FeedError, OpmlOutline, _plain_text
 
 _LXML_POSITION = re.compile(r",? line \d+, column \d+$")
 # XML 1.0 cannot carry these at all, not even escaped; lxml refuses to write them.
-_NOT_XML_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 
 
 def parse_opml(data: bytes) -> list[OpmlOutline]:
@@ -65,19 +66,15 @@ def export_opml(outlines: Iterable[OpmlOutline], *, title: str) -> bytes:
     """OPML 2.0 listing `outlines`, which parse_opml reads back as they were."""
     root = etree.Element("opml", version="2.0")
     head = etree.SubElement(root, "head")
-    etree.SubElement(head, "title").text = _xml_text(title)
+    etree.SubElement(head, "title").text = xml_text(title)
     body = etree.SubElement(root, "body")
     for outline in outlines:
-        attributes = {"type": "rss", "text": _xml_text(outline.title)}
+        attributes = {"type": "rss", "text": xml_text(outline.title)}
         if outline.title:
-            attributes["title"] = _xml_text(outline.title)
-        attributes["xmlUrl"] = _xml_text(outline.xml_url)
+            attributes["title"] = xml_text(outline.title)
+        attributes["xmlUrl"] = xml_text(outline.xml_url)
         if outline.html_url:
-            attributes["htmlUrl"] = _xml_text(outline.html_url)
+            attributes["htmlUrl"] = xml_text(outline.html_url)
         etree.SubElement(body, "outline", attributes)
     result: bytes = etree.tostring(root, xml_declaration=True, encoding="UTF-8", pretty_print=True)
     return result
-
-
-def _xml_text(value: str) -> str:
-    return _NOT_XML_CHARACTERS.sub("", value)
