@@ -197,6 +197,78 @@ def story(section: Any) -> Any:
     return StoryFactory(section=section)
 
 
+def small_photo() -> Any:
+    """A 64x48 JPEG upload."""
+    import io
+
+    from PIL import Image as PILImage
+
+    data = io.BytesIO()
+    PILImage.new("RGB", (64, 48), (40, 90, 140)).save(data, "JPEG")
+    data.seek(0)
+    data.name = "ferry.jpg"
+    return data
+
+
+@pytest.fixture
+def stories(section: Any) -> dict[str, Any]:
+    """An original story with a photo, a curated one, and what readers must not see (a
+    draft, a scheduled story, a withdrawn one), in the ``section`` fixture's channel; and a
+    story of another channel. The feeds' and the sitemaps' tests read them."""
+    import datetime as dt
+
+    from django.utils import timezone
+
+    from masthead.channels.tests.factories import SectionFactory
+    from masthead.stories.models import Story
+    from masthead.stories.services import story_create, story_publish, story_withdraw
+    from masthead.stories.tests.factories import StoryFactory
+
+    channel = section.channel
+    original = story_create(
+        actor=None,
+        channel=channel,
+        section=section,
+        headline="Ferry Council Votes <Yes> & Moves On",
+        byline="Ada Lindqvist and Bo Berg",
+        time_zone="America/Los_Angeles",
+        body='<p>The council met. <a href="/globallead/">More from us</a></p><h2>Next</h2>',
+        excerpt="The council met on Tuesday.",
+        image=small_photo(),
+        image_caption="The ferry at dawn.",
+        image_credit="Photo: Cy Chen",
+        image_alt="A ferry on grey water",
+    )
+    story_publish(actor=None, story=original, at=timezone.now() - dt.timedelta(hours=3))
+    curated = story_create(
+        actor=None,
+        channel=channel,
+        section=section,
+        kind=Story.Kind.CURATED,
+        headline="Harbour Deal Signed",
+        byline="",
+        excerpt="Officials signed the harbour deal.",
+        body="<p>The publisher's full text, which is not ours to republish.</p>",
+        original_url="https://ledger.example/harbour-deal",
+        source_name="The Example Ledger",
+    )
+    story_publish(actor=None, story=curated, at=timezone.now() - dt.timedelta(hours=1))
+    draft = story_create(actor=None, channel=channel, section=section, headline="Draft Only")
+    scheduled = story_create(actor=None, channel=channel, section=section, headline="Not Yet")
+    story_publish(actor=None, story=scheduled, at=timezone.now() + dt.timedelta(days=1))
+    withdrawn = StoryFactory(section=section, headline="Taken Down")
+    story_withdraw(actor=None, story=withdrawn, reason="Wrong.")
+    elsewhere = StoryFactory(section=SectionFactory(), headline="Another Channel's Story")
+    return {
+        "original": Story.objects.get(pk=original.pk),
+        "curated": Story.objects.get(pk=curated.pk),
+        "draft": draft,
+        "scheduled": scheduled,
+        "withdrawn": withdrawn,
+        "elsewhere": elsewhere,
+    }
+
+
 @pytest.fixture
 def member_client(member: Any) -> Client:
     client = Client()

@@ -5,7 +5,6 @@ bad addresses are 404s; conditional GETs are 304s."""
 from __future__ import annotations
 
 import datetime as dt
-import io
 import json
 from typing import Any
 
@@ -13,15 +12,13 @@ import pytest
 from django.test import Client
 from django.utils import timezone
 from django.utils.http import parse_http_date
-from PIL import Image as PILImage
 
 from masthead.channels.services import follow_set
-from masthead.channels.tests.factories import SectionFactory
 from masthead.core.timefmt import zone
 from masthead.feeds.selectors import FEED_ITEMS
 from masthead.feeds.services import feed_token_get_or_create, feed_token_reset
 from masthead.stories.models import Story
-from masthead.stories.services import story_create, story_publish, story_withdraw
+from masthead.stories.services import story_withdraw
 from masthead.stories.tests.factories import StoryFactory
 
 from .validators import check_atom, check_feedparser, check_json_feed, check_rss
@@ -34,62 +31,6 @@ TYPES = {
     "atom.xml": "application/atom+xml; charset=utf-8",
     "feed.json": "application/feed+json",
 }
-
-
-def _photo() -> io.BytesIO:
-    data = io.BytesIO()
-    PILImage.new("RGB", (64, 48), (40, 90, 140)).save(data, "JPEG")
-    data.seek(0)
-    data.name = "ferry.jpg"
-    return data
-
-
-@pytest.fixture
-def stories(section: Any) -> dict[str, Story]:
-    """An original story with a photo, a curated one, and what readers must not see."""
-    channel = section.channel
-    original = story_create(
-        actor=None,
-        channel=channel,
-        section=section,
-        headline="Ferry Council Votes <Yes> & Moves On",
-        byline="Ada Lindqvist and Bo Berg",
-        time_zone="America/Los_Angeles",
-        body='<p>The council met. <a href="/globallead/">More from us</a></p><h2>Next</h2>',
-        excerpt="The council met on Tuesday.",
-        image=_photo(),
-        image_caption="The ferry at dawn.",
-        image_credit="Photo: Cy Chen",
-        image_alt="A ferry on grey water",
-    )
-    story_publish(actor=None, story=original, at=timezone.now() - dt.timedelta(hours=3))
-    curated = story_create(
-        actor=None,
-        channel=channel,
-        section=section,
-        kind=Story.Kind.CURATED,
-        headline="Harbour Deal Signed",
-        byline="",
-        excerpt="Officials signed the harbour deal.",
-        body="<p>The publisher's full text, which is not ours to republish.</p>",
-        original_url="https://ledger.example/harbour-deal",
-        source_name="The Example Ledger",
-    )
-    story_publish(actor=None, story=curated, at=timezone.now() - dt.timedelta(hours=1))
-    draft = story_create(actor=None, channel=channel, section=section, headline="Draft Only")
-    scheduled = story_create(actor=None, channel=channel, section=section, headline="Not Yet")
-    story_publish(actor=None, story=scheduled, at=timezone.now() + dt.timedelta(days=1))
-    withdrawn = StoryFactory(section=section, headline="Taken Down")
-    story_withdraw(actor=None, story=withdrawn, reason="Wrong.")
-    elsewhere = StoryFactory(section=SectionFactory(), headline="Another Channel's Story")
-    return {
-        "original": Story.objects.get(pk=original.pk),
-        "curated": Story.objects.get(pk=curated.pk),
-        "draft": draft,
-        "scheduled": scheduled,
-        "withdrawn": withdrawn,
-        "elsewhere": elsewhere,
-    }
 
 
 def _read(client: Client, path: str) -> Any:
