@@ -4,7 +4,7 @@ from django.apps import AppConfig
 class DiscoveryConfig(AppConfig):
     """What search engines and link previews read: robots.txt, the sitemaps (an index, one
     per channel, Google News's), and a story page's JSON-LD, OpenGraph and Twitter card
-    (docs/decisions/0019-discovery.md)."""
+    (docs/decisions/0020-discovery.md)."""
 
     name = "masthead.discovery"
     label = "discovery"
