@@ -1,6 +1,7 @@
 """Masthead's performance goals, each measured side by side with its baseline in one run.
 
     .venv/bin/python bench/run.py --db sqlite      # or --db postgres; --cache redis|file
+    .venv/bin/python bench/run.py --suite distribution   # each feed and the sitemaps
 
 Starts, on this machine: ``masthead serve`` (production settings, granian), the minimal
 Django view under the same granian flags (bench/minimal_app.py), and nginx serving the story
@@ -169,6 +170,13 @@ def main() -> None:
         "--only", default="", help="comma-separated measurements to run (default: all)"
     )
     parser.add_argument(
+        "--suite",
+        choices=["story", "distribution"],
+        default="story",
+        help="story: the story page and posting; distribution: each feed and the sitemaps, "
+        "cached, beside nginx serving the same bytes",
+    )
+    parser.add_argument(
         "--postgres-url", default="postgres://postgres@127.0.0.1:5432/masthead_bench"
     )
     parser.add_argument("--redis-url", default="redis://127.0.0.1:6379/7")
@@ -194,6 +202,7 @@ def main() -> None:
         "MASTHEAD_VAR": str(workdir),
         "BENCH_FACTS": str(workdir / "facts.json"),
         "BENCH_COMMENTS": str(options.comments),
+        "BENCH_MORE_STORIES": "60" if options.suite == "distribution" else "0",
         # The limits stay on (their cost is part of every post) but out of the way.
         "MASTHEAD_RATE_LIMITS": "comment:member=1000000/60,comment:ip=1000000/60",
         "PYTHONPATH": str(ROOT),
@@ -292,6 +301,10 @@ def main() -> None:
         results["page_bytes"] = len(page)
 
         run = {"duration": options.duration, "connections": options.connections}
+        if options.suite == "distribution":
+            results["distribution"] = distribution(base, workdir, options, run)
+            report_distribution(results)
+            return save(results, options)
         member = lambda who: {"Cookie": f"sessionid={facts[who]['sessionid']}"}  # noqa: E731
         measurements = {
             "nginx_static": (f"http://127.0.0.1:{PORTS['nginx']}/story.html", {}),
@@ -328,10 +341,68 @@ def main() -> None:
         results["posting"]["created"] = after["comments"] - before["comments"]
 
     report(results)
+    save(results, options)
+
+
+def save(results: dict[str, Any], options: argparse.Namespace) -> None:
     out = ROOT / "var/bench"
     out.mkdir(parents=True, exist_ok=True)
     stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%SZ")
-    (out / f"{stamp}-{options.db}-{options.cache}.json").write_text(json.dumps(results, indent=2))
+    name = f"{stamp}-{options.suite}-{options.db}-{options.cache}.json"
+    (out / name).write_text(json.dumps(results, indent=2))
+
+
+# Each feed and the sitemaps, as a reader or crawler polls them: anonymous, from the cache.
+DISTRIBUTION = {
+    "site_rss": "/rss.xml",
+    "site_atom": "/atom.xml",
+    "site_json": "/feed.json",
+    "channel_rss": "/globallead/rss.xml",
+    "section_atom": "/globallead/politics/atom.xml",
+    "sitemap_index": "/sitemap.xml",
+    "channel_sitemap": "/globallead/sitemap.xml",
+    "news_sitemap": "/sitemap-news.xml",
+}
+
+
+def distribution(
+    base: str, workdir: Path, options: argparse.Namespace, run: dict[str, int]
+) -> dict[str, Any]:
+    """For each document: nginx serving its bytes as a file, then Masthead serving it from
+    the page cache, one right after the other (the pair shares the machine's state)."""
+    found: dict[str, Any] = {}
+    wanted = set(filter(None, options.only.split(",")))
+    for name, path in DISTRIBUTION.items():
+        if wanted and name not in wanted:
+            continue
+        with urllib.request.urlopen(base + path) as response:
+            body = response.read()
+        (workdir / "static" / name).write_bytes(body)
+        static = f"http://127.0.0.1:{PORTS['nginx']}/{name}"
+        pair: dict[str, Any] = {"path": path, "bytes": len(body)}
+        for server, url in (("nginx", static), ("masthead", base + path)):
+            print(f"  {name} ({server})...", flush=True)
+            wrk(url, duration=2, connections=options.connections)  # warm up
+            pair[server] = wrk(url, **run)
+        found[name] = pair
+    return found
+
+
+def report_distribution(results: dict[str, Any]) -> None:
+    goal = GOALS["anonymous"]
+    print(f"\nMachine: {results['machine']}\nOptions: {results['options']}\n")
+    print(
+        "| document | bytes | nginx requests/s | Masthead requests/s | p50 | p99 "
+        "| non-2xx/3xx | ratio |"
+    )
+    print("| --- | ---: | ---: | ---: | ---: | ---: | ---: | --- |")
+    for pair in results["distribution"].values():
+        ours, theirs = pair["masthead"], pair["nginx"]
+        print(
+            f"| `{pair['path']}` | {pair['bytes']:,} | {theirs['rps']:,.0f} | {ours['rps']:,.0f} "
+            f"| {ours['p50']} | {ours['p99']} | {ours['non_2xx_3xx']} "
+            f"| {ours['rps'] / theirs['rps']:.2f} x nginx (goal {goal}) |"
+        )
 
 
 def count_comments(masthead: str, env: dict[str, str], story_id: int) -> dict[str, Any]:

@@ -67,7 +67,7 @@ story = story_create(
     original_url="https://ledger.example/2017/07/ferry",
     source_name="The Example Ledger",
 )
-story_publish(actor=None, story=story)
+story = story_publish(actor=None, story=story)  # the published row; the instance above is a draft
 for n in range(6):
     other = story_create(
         actor=None,
@@ -77,6 +77,19 @@ for n in range(6):
         body="Text.",
     )
     story_publish(actor=None, story=other)
+# For the feeds and sitemaps (bench/run.py --suite distribution): enough stories that every
+# feed holds its 50 items, each with a body of the story page's length.
+for n in range(int(os.environ.get("BENCH_MORE_STORIES", "0"))):
+    more = story_create(
+        actor=None,
+        channel=channel,
+        section=section,
+        headline=f"Harbour Report Number {n}",
+        byline="Ada Lindqvist and Bo Berg",
+        excerpt="The harbour, the ferry and the council, once more.",
+        body=paragraphs,
+    )
+    story_publish(actor=None, story=more)
 for _thread in range(THREADS):
     opening, _ = comment_create(
         actor=members[rnd.randrange(MEMBERS)],
