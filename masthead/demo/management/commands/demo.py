@@ -123,7 +123,8 @@ def feeds_line(site: str) -> str:
         f"Feeds for feed readers: {site}/{rss}, {site}/{atom} and {site}/{json_feed} of all "
         f"channels together; each channel's and section's at its address plus the same names (e.g. "
         f"{site}{FEEDS_EXAMPLE}{atom}); a member's followed channels at the private addresses "
-        f"on {site}/accounts/feeds/"
+        f"on {site}/accounts/feeds/. For search engines: {site}/robots.txt and the sitemaps "
+        f"from {site}/sitemap.xml"
     )
 
 
