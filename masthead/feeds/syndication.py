@@ -23,7 +23,7 @@ from django.utils.translation import gettext as _
 
 from masthead.channels import selectors as channel_selectors
 from masthead.channels.models import Channel
-from masthead.core.numbers import whole_number
+from masthead.core.numbers import PAGE_MAX, whole_number
 from masthead.core.sanitize import story_html_for_feed
 from masthead.core.timefmt import zone
 from masthead.core.xmltext import xml_text
@@ -78,8 +78,8 @@ def _page_number(request: HttpRequest) -> int:
     raw = request.GET.get("page")
     if raw is None:
         return 1
-    number = whole_number(raw, maximum=selectors.FEED_PAGES)
-    if number is None or number < 1:
+    number = whole_number(raw, maximum=PAGE_MAX)  # "02" is page 2, as the page cache keys it
+    if number is None or not 1 <= number <= selectors.FEED_PAGES:
         raise Http404(_("No such page of this feed."))
     return number
 

@@ -226,6 +226,8 @@ def test_fifty_newest_and_json_feed_pages_onwards(client: Client, section: Any) 
         assert len(parsed.entries) == FEED_ITEMS
         assert any(link.get("rel") == "next" for link in parsed.feed.links)
     assert client.get("/globallead/feed.json?page=3").status_code == 404
+    # Page 2 however its number is written in ASCII digits, as the page cache files it.
+    assert client.get("/globallead/feed.json?page=00002").content == second.content
 
 
 @pytest.mark.parametrize(
