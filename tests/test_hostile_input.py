@@ -50,6 +50,11 @@ URL_ATTRIBUTES = frozenset({"href", "src", "action", "formaction", "xlink:href",
 EXECUTABLE_SCHEMES = ("javascript:", "vbscript:", "data:text/html")
 # Looked for in the whole document, not only <body>: the site's own <head> needs none of them,
 # and markup that a parser hoists into <head> must not escape the check.
+# A JSON-LD data block (discovery/jinja2/discovery/_story_head.html) is never run: a browser
+# executes a script only when its type is a JavaScript MIME type or "module". It passes as data
+# only if it parses as JSON and holds no "<" at all (core/jinja.py json_ld escapes it), so it
+# cannot close its element and open another.
+DATA_BLOCK_TYPE = "application/ld+json"
 FORBIDDEN_ELEMENTS = frozenset({"iframe", "object", "embed", "frame", "frameset", "base", "style"})
 ERROR_CLASSES = ("form-errors", "field-errors", "errorlist")
 RENAMES_PER_ROUND = 50  # members renamed between two renders of the story page
@@ -142,6 +147,17 @@ def _squashed(value: str) -> str:
     ).lower()
 
 
+def _is_data_block(element: Element, attrs: dict[str, str]) -> bool:
+    text = "".join(element.text)
+    if attrs.get("type") != DATA_BLOCK_TYPE or "src" in attrs or "<" in text:
+        return False
+    try:
+        json.loads(text)
+    except ValueError:
+        return False
+    return True
+
+
 def executable_findings(elements: list[Element], *, allowed_scripts: int) -> list[str]:
     """Everything among ``elements`` a browser could run that the site did not put there."""
     findings: list[str] = []
@@ -149,7 +165,7 @@ def executable_findings(elements: list[Element], *, allowed_scripts: int) -> lis
     for element in elements:
         attrs = dict(element.attrs)
         shown = f"<{element.tag} {element.attrs!r}>"[:200]
-        if element.tag == "script":
+        if element.tag == "script" and not _is_data_block(element, attrs):
             if (
                 attrs.get("src", "").startswith(SITE_SCRIPT_PREFIX)
                 and element.in_head
@@ -450,6 +466,12 @@ def test_hostile_story_bodies_are_stored_or_refused_and_never_run(
         "<script>alert(1)</script>",
         '<script src="/static/masthead/masthead.js">alert(1)</script>',
         '<script src="https://evil.example/x.js"></script>',
+        # Data blocks pass only as the site writes them: JSON, no "<", no src, the exact type.
+        '<script type="application/ld+json">alert(1)</script>',
+        '<script type="application/ld+json">{"a": "</script><script>alert(1)</script>"}</script>',
+        '<script type="application/ld+json">{"a": "<!--"}</script>',
+        '<script type="application/ld+json" src="https://evil.example/x.js">{}</script>',
+        '<script type="text/javascript">{"a": 1}</script>',
         '<iframe src="https://evil.example/"></iframe>',
         '<object data="data:text/html;base64,PHNjcmlwdD5hbGVydCgxKTwvc2NyaXB0Pg=="></object>',
         '<embed src="x.swf">',
@@ -468,6 +490,13 @@ def test_the_check_sees_what_it_hunts(snippet: str) -> None:
         assert executable_findings(parse(snippet), allowed_scripts=0), name
     with pytest.raises(AssertionError, match="executable content"):
         assert_nothing_executable(snippet, allowed_scripts=0)
+
+
+def test_a_json_ld_data_block_is_not_executable() -> None:
+    """The story page's JSON-LD, escaped as core/jinja.py writes it, is data to both parsers."""
+    block = '<script type="application/ld+json">{"headline": "\\u003C/script\\u003E"}</script>'
+    for name, parse in PARSERS.items():
+        assert not executable_findings(parse(block), allowed_scripts=0), name
 
 
 def _policy(header: str) -> dict[str, list[str]]:
