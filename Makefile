@@ -5,7 +5,7 @@ VENV   ?= .venv
 BIN    := $(VENV)/bin
 PORT   ?= 8000
 
-.PHONY: demo serve test test-sqlite test-postgres lint format lock clean
+.PHONY: demo demo-reset serve test test-sqlite test-postgres lint format lock clean
 
 # The environment: runtime dependencies for the demo, development tools for tests and lint.
 # The lock files are complete (every dependency pinned with its hashes), so pip installs them
@@ -26,6 +26,11 @@ $(VENV)/.dev: $(BIN)/masthead requirements/dev.lock
 
 demo: $(BIN)/masthead
 	PORT=$(PORT) $(BIN)/masthead demo
+
+# Forgets the demo: its SQLite database, uploaded and fetched images and cached pages (in var/,
+# or MASTHEAD_VAR). The next `make demo` loads fresh demo content.
+demo-reset:
+	rm -rf "$${MASTHEAD_VAR:-var}"/masthead.sqlite3* "$${MASTHEAD_VAR:-var}"/media "$${MASTHEAD_VAR:-var}"/cache
 
 serve: $(BIN)/masthead
 	PORT=$(PORT) $(BIN)/masthead serve

@@ -2,10 +2,12 @@
 `make demo` runs it: a reply written while it runs reaches the inbox of the member it answers
 (and its e-mail links to the demo's own port); the seeded feeds bring candidates to the review
 queues; an article's address pasted on a queue is fetched by the worker, fills the form, and
-becomes a story with the publisher's photo."""
+becomes a story with the publisher's photo. One Ctrl-C stops all of it, with a browser's
+connections still open."""
 
 from __future__ import annotations
 
+import contextlib
 import os
 import re
 import signal
@@ -32,6 +34,7 @@ pytestmark = pytest.mark.nodb
 
 STARTUP_SECONDS = 180  # migrating and loading on a loaded two-core machine
 WORK_SECONDS = 60  # for the worker to do what it was given
+STOP_SECONDS = 10  # one Ctrl-C to a quiet prompt, with a browser's connections still open
 
 REPLY = """
 from masthead.accounts.models import User
@@ -82,6 +85,43 @@ def wait_for(condition: Callable[[], Any], what: str, seconds: float = WORK_SECO
     raise AssertionError(f"waited {seconds} s for {what}")
 
 
+def open_like_a_browser(port: int) -> list[socket.socket]:
+    """The connections a browser leaves open on a site: one kept alive after a page, and one
+    opened ahead of need that has sent nothing yet (Chromium's preconnect)."""
+    kept = socket.create_connection(("127.0.0.1", port), timeout=10)
+    kept.sendall(b"GET / HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: keep-alive\r\n\r\n")
+    assert kept.recv(64).startswith(b"HTTP/1.1 200")
+    idle = socket.create_connection(("127.0.0.1", port), timeout=10)
+    return [kept, idle]
+
+
+def ctrl_c(demo: subprocess.Popen[str]) -> float:
+    """Seconds the demo takes to end after one Ctrl-C: SIGINT to its whole process group, as a
+    terminal sends it to the foreground job."""
+    started = time.monotonic()
+    os.killpg(demo.pid, signal.SIGINT)
+    with contextlib.suppress(subprocess.TimeoutExpired):
+        demo.wait(timeout=60)
+    return time.monotonic() - started
+
+
+def processes_of(var: Path) -> list[int]:
+    """Processes still running with the demo's MASTHEAD_VAR in their environment."""
+    mark = f"MASTHEAD_VAR={var}".encode()
+    found = []
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit() or int(entry.name) == os.getpid():
+            continue
+        try:
+            environ = (entry / "environ").read_bytes().split(b"\0")
+            state = (entry / "stat").read_text().rsplit(")", 1)[1].split()[0]
+        except OSError:
+            continue
+        if mark in environ and state != "Z":
+            found.append(int(entry.name))
+    return found
+
+
 class Browser:
     """A member's visits to the demo: cookies kept, forms posted with their CSRF token."""
 
@@ -116,6 +156,7 @@ def test_the_demo_runs_its_worker_and_publishers(tmp_path: Path) -> None:
         stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT,
         text=True,
+        start_new_session=True,  # its own process group, as a terminal's foreground job
     )
     output: list[str] = []
     reader = threading.Thread(target=lambda: output.extend(demo.stdout or []), daemon=True)
@@ -204,8 +245,19 @@ def test_the_demo_runs_its_worker_and_publishers(tmp_path: Path) -> None:
         assert story.find("h1").get_text(strip=True) == article.headline, story_url
         figure = story.select_one("main figure")
         assert figure.find("img") and article.image["credit"] in figure.get_text()
+        browser_sockets = open_like_a_browser(port)
+        stopped_in = ctrl_c(demo)
+        assert not answers(site + "/"), "the site still answers after one Ctrl-C"
+        assert not answers(f"http://127.0.0.1:{sources_port}/"), "the publishers still answer"
+        assert not processes_of(tmp_path), "processes of the demo still run after one Ctrl-C"
+        assert stopped_in < STOP_SECONDS, f"one Ctrl-C took {stopped_in:.1f} s to stop the demo"
+        for held in browser_sockets:
+            held.close()
     finally:
-        demo.send_signal(signal.SIGTERM)
+        if demo.poll() is None:
+            os.killpg(demo.pid, signal.SIGKILL)
+        for pid in processes_of(tmp_path):
+            os.kill(pid, signal.SIGKILL)
         demo.wait(timeout=30)
         reader.join(timeout=10)
     printed = "".join(output)

@@ -1,9 +1,11 @@
 from __future__ import annotations
 
+import contextlib
 import os
 import signal
 import subprocess
 import sys
+import time
 from typing import Any
 
 from django.core.management import call_command
@@ -140,14 +142,24 @@ def try_line(site: str, sources_url: str) -> str:
     )
 
 
+# How long the server and the worker get to stop after Ctrl-C before they are killed. Granian
+# stops gracefully, which waits up to its 30-second header timeout on a connection a browser
+# opened ahead of need and never used; nothing of the demo is worth that wait.
+STOP_GRACE_SECONDS = 3
+
+
 def serve_with_worker(host: str, port: int, env: dict[str, str]) -> None:
     """`masthead serve` and one `masthead worker`, stopped together: the demo's replies reach
     inboxes and its submitted URLs and feeds are fetched, as on a real installation. ``env``
-    tells them the site's address and where the demo's publishers are."""
+    tells them the site's address and where the demo's publishers are.
+
+    Each runs in a process group of its own, so a terminal's Ctrl-C reaches the demo alone,
+    which then stops both groups whole (granian's worker processes included): one Ctrl-C ends
+    everything within STOP_GRACE_SECONDS."""
     masthead = [sys.executable, "-m", "masthead.cli"]
-    worker = subprocess.Popen([*masthead, "worker"], env=env)  # noqa: S603 - our own CLI
+    worker = subprocess.Popen([*masthead, "worker"], env=env, start_new_session=True)  # noqa: S603 - our own CLI
     server = subprocess.Popen(  # noqa: S603 - our own CLI
-        [*masthead, "serve", "--host", host, "--port", str(port)], env=env
+        [*masthead, "serve", "--host", host, "--port", str(port)], env=env, start_new_session=True
     )
 
     def stop(*_args: Any) -> None:
@@ -159,10 +171,21 @@ def serve_with_worker(host: str, port: int, env: dict[str, str]) -> None:
     except KeyboardInterrupt:
         pass
     finally:
-        for process in (server, worker):
-            process.terminate()
-        for process in (server, worker):
-            try:
-                process.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                process.kill()
+        stop_groups([server, worker])
+
+
+def stop_groups(processes: list[subprocess.Popen[bytes]]) -> None:
+    """SIGINT to each process's group, then SIGKILL to whatever of it is left after the grace."""
+    for process in processes:
+        signal_group(process, signal.SIGINT)
+    deadline = time.monotonic() + STOP_GRACE_SECONDS
+    for process in processes:
+        with contextlib.suppress(subprocess.TimeoutExpired):
+            process.wait(timeout=max(0.0, deadline - time.monotonic()))
+        signal_group(process, signal.SIGKILL)  # its children, even when it ended by itself
+        process.wait()
+
+
+def signal_group(process: subprocess.Popen[bytes], signum: int) -> None:
+    with contextlib.suppress(ProcessLookupError):  # the whole group has ended
+        os.killpg(process.pid, signum)
