@@ -47,10 +47,10 @@ class SitemapFile:
     lastmod: dt.datetime | None
 
 
-def changed(updated_at: dt.datetime | None, published_at: dt.datetime | None) -> dt.datetime:
-    """When a public story last changed for a reader: its last edit, or its publication when
-    that came later (a story scheduled yesterday for today changes today)."""
-    return max(moment for moment in (updated_at, published_at) if moment is not None)
+def changed(updated_at: dt.datetime, published_at: dt.datetime | None) -> dt.datetime:
+    """When a story last changed for a reader: its last edit, or its publication when that
+    came later (a story scheduled yesterday for today changes today)."""
+    return max(updated_at, published_at) if published_at is not None else updated_at
 
 
 def _pages(count: int, per_file: int) -> int:
@@ -71,9 +71,13 @@ def _newest(rows: Iterable[dict[str, object]], key: str) -> dict[object, dt.date
 
 
 def _changes_by(field: str, **scope: object) -> dict[object, dt.datetime]:
+    """The newest change among the stories of the scope that are or were listed: published
+    and due, or since withdrawn or taken back to draft (they keep their publication time). A
+    story leaving changes the listing too, so its lastmod moves forward, never back to the
+    story before it; a draft never published, or a story scheduled for later, changes
+    nothing a reader sees."""
     return _newest(
-        Story.objects.filter(**scope)
-        .published()
+        Story.objects.filter(published_at__lte=timezone.now(), **scope)
         .values(field)
         .annotate(updated=Max("updated_at"), published=Max("published_at")),
         field,
@@ -90,7 +94,7 @@ def channel_urls(channel: Channel, number: int) -> list[SitemapUrl] | None:
     """The ``number``-th file of ``channel``'s sitemap; None past its last."""
     if number < 1:
         return None
-    sections = list(Section.objects.filter(channel=channel).order_by("position", "pk"))
+    sections = list(channel.sections.order_by("position", "pk"))
     lead = 1 + len(sections)  # the channel page and its section pages open the first file
     stories = Story.objects.filter(channel=channel).published().order_by("pk")
     start = max(0, (number - 1) * SITEMAP_URLS - lead)
@@ -118,6 +122,15 @@ def channel_urls(channel: Channel, number: int) -> list[SitemapUrl] | None:
         for section, slug, key, updated_at, published_at in rows
     ]
     return urls
+
+
+def news_language(code: str) -> str:
+    """Google News's language for the site's: ISO 639 (``en-us`` is ``en``), but for the two
+    Chinese scripts it names ``zh-cn`` and ``zh-tw``."""
+    code = code.lower().replace("_", "-")
+    if code.startswith("zh"):
+        return "zh-tw" if code in {"zh-tw", "zh-hant", "zh-hk", "zh-hant-tw"} else "zh-cn"
+    return code.split("-", 1)[0]
 
 
 def _news_stories(now: dt.datetime) -> StoryQuerySet:
@@ -179,13 +192,11 @@ def sitemap_files(now: dt.datetime | None = None) -> list[SitemapFile]:
             SitemapFile(_page_path(path, number), stories.get(channel.pk))
             for number in range(1, _pages(urls, SITEMAP_URLS) + 1)
         ]
-    news = _news_stories(now).aggregate(
-        n=Count("pk"), updated=Max("updated_at"), published=Max("published_at")
-    )
-    if news["n"]:
-        newest = changed(news["updated"], news["published"])
+    if in_window := _news_stories(now).count():
+        # The site's newest change: a story leaving the window by withdrawal moves it too.
+        newest = max(stories.values(), default=None)
         files += [
             SitemapFile(_page_path("/sitemap-news.xml", number), newest)
-            for number in range(1, _pages(news["n"], NEWS_URLS) + 1)
+            for number in range(1, _pages(in_window, NEWS_URLS) + 1)
         ]
     return files

@@ -55,6 +55,7 @@ class StoryMeta:
     modified: str
     section: str
     site_name: str
+    site_tagline: str  # the page's description when the story has no excerpt
     locale: str  # og:locale: en_US
     graph: dict[str, Any]
 
@@ -86,10 +87,6 @@ def story_meta(story: Story, base: str) -> StoryMeta:
         "mainEntityOfPage": {"@type": "WebPage", "@id": url},
         "datePublished": published,
         "dateModified": modified,
-        "author": [
-            {"@type": "Person", "name": name, "url": _search_url(base, name)}
-            for name in names_in_byline(story.byline)
-        ],
         "publisher": site,
         "sourceOrganization": {
             "@type": "Organization",
@@ -103,6 +100,10 @@ def story_meta(story: Story, base: str) -> StoryMeta:
     }
     if description:
         article["description"] = description
+    if authors := names_in_byline(story.byline):  # a byline of none ("Staff") names no one
+        article["author"] = [
+            {"@type": "Person", "name": name, "url": _search_url(base, name)} for name in authors
+        ]
     image = None
     if story.image:
         image = {
@@ -157,6 +158,7 @@ def story_meta(story: Story, base: str) -> StoryMeta:
         modified=modified,
         section=story.section.name,
         site_name=settings.MASTHEAD_SITE_NAME,
+        site_tagline=str(settings.MASTHEAD_SITE_TAGLINE),
         locale=_language().replace("-", "_"),
         graph={"@context": "https://schema.org", "@graph": [article, breadcrumbs]},
     )

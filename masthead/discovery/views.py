@@ -24,27 +24,12 @@ XML = "application/xml; charset=utf-8"
 _Urls = TypeVar("_Urls")
 
 
-def news_language(code: str) -> str:
-    """Google News's language for the site's: ISO 639 (``en-us`` is ``en``), but for the two
-    Chinese scripts it names ``zh-cn`` and ``zh-tw``."""
-    code = code.lower().replace("_", "-")
-    if code.startswith("zh"):
-        return "zh-tw" if code in {"zh-tw", "zh-hant", "zh-hk", "zh-hant-tw"} else "zh-cn"
-    return code.split("-", 1)[0]
-
-
 def robots_txt(request: HttpRequest) -> HttpResponse:
     """Crawlers keep out of members' pages and private feed addresses, and find the sitemap."""
-    lines = [
-        "User-agent: *",
-        "Disallow: /accounts/",
-        "Disallow: /admin/",
-        "Disallow: /comments/",
-        "Disallow: /feeds/",
-        "",
-        "Sitemap: " + request.build_absolute_uri(reverse("discovery:index")),
-    ]
-    return HttpResponse("\n".join(lines) + "\n", content_type="text/plain; charset=utf-8")
+    context = {"sitemap": request.build_absolute_uri(reverse("discovery:index"))}
+    return render(
+        request, "discovery/robots.txt", context, content_type="text/plain; charset=utf-8"
+    )
 
 
 def _page_number(request: HttpRequest) -> int:
@@ -53,6 +38,11 @@ def _page_number(request: HttpRequest) -> int:
     if number is None or number < 1:
         raise Http404(_("No such page of this sitemap."))
     return number
+
+
+def _only_one_page(request: HttpRequest) -> None:
+    """The index and the site's sitemap are one file each: a ?page= past the first is none."""
+    _found(None if _page_number(request) > 1 else True)
 
 
 def _found(urls: _Urls | None) -> _Urls:
@@ -68,11 +58,13 @@ def _xml(request: HttpRequest, template: str, context: Mapping[str, object]) -> 
 
 @cache_for_anonymous(LISTING_SECONDS)
 def sitemap_index(request: HttpRequest) -> HttpResponse:
+    _only_one_page(request)
     return _xml(request, "discovery/sitemap_index.xml", {"files": selectors.sitemap_files()})
 
 
 @cache_for_anonymous(LISTING_SECONDS)
 def site_sitemap(request: HttpRequest) -> HttpResponse:
+    _only_one_page(request)
     return _xml(request, "discovery/urlset.xml", {"urls": selectors.site_urls()})
 
 
@@ -89,6 +81,6 @@ def news_sitemap(request: HttpRequest) -> HttpResponse:
     context = {
         "urls": urls,
         "publication": settings.MASTHEAD_SITE_NAME,
-        "language": news_language(settings.LANGUAGE_CODE),
+        "language": selectors.news_language(settings.LANGUAGE_CODE),
     }
     return _xml(request, "discovery/news.xml", context)

@@ -51,13 +51,21 @@ class Source(models.Model):
         return f"{self.name} ({self.domain})"
 
 
-# Names in a byline: "Ada Lindqvist, Bo Berg and Cy Chen" is three authors.
+# Names in a byline: "Ada Lindqvist, Bo Berg and Cy Chen" is three authors; "By Ada Lindqvist,
+# Staff Writer" is one, with her role (a part whose last word names a job, not a person).
 _BYLINE_SEPARATORS = re.compile(r"\s*(?:,|;|\band\b|&)\s*")
+_BYLINE_LEAD = re.compile(r"^by\s+", re.IGNORECASE)
+_BYLINE_ROLES = frozenset(
+    {"writer", "reporter", "correspondent", "editor", "contributor", "columnist", "staff"}
+    | {"desk", "photographer", "critic", "producer", "analyst", "journalist", "wires"}
+    | {"correspondents", "writers", "reporters", "editors", "contributors"}
+)
 
 
 def names_in_byline(byline: str) -> list[str]:
-    """The writers a byline names, in its order."""
-    return [name for name in _BYLINE_SEPARATORS.split(byline.strip()) if name]
+    """The writers a byline names, in its order, without its "By" and the roles beside them."""
+    parts = _BYLINE_SEPARATORS.split(_BYLINE_LEAD.sub("", byline.strip()))
+    return [part for part in parts if part and part.split()[-1].lower() not in _BYLINE_ROLES]
 
 
 class StoryQuerySet(models.QuerySet["Story"]):

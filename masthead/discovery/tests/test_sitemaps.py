@@ -69,6 +69,18 @@ def test_robots_txt_names_the_sitemap_and_keeps_crawlers_out_of_member_pages(
         assert not robots.can_fetch("*", BASE + private), private
 
 
+def _newest_change(stories: dict[str, Story], channel: str) -> dt.datetime:
+    """What a channel's listing's lastmod must be: the newest change of its stories that are
+    or were listed (not the draft, nor the story scheduled for tomorrow)."""
+    were_listed = [
+        story
+        for name in ("original", "curated", "withdrawn", "elsewhere")
+        if (story := Story.objects.get(pk=stories[name].pk)).channel.slug == channel
+    ]
+    newest = max(selectors.changed(story.updated_at, story.published_at) for story in were_listed)
+    return newest.replace(microsecond=0)
+
+
 def test_the_index_names_each_channels_sitemap_the_sites_and_the_news(
     client: Client, stories: dict[str, Story]
 ) -> None:
@@ -85,9 +97,8 @@ def test_the_index_names_each_channels_sitemap_the_sites_and_the_news(
         node.findtext(f"{SM}loc"): dt.datetime.fromisoformat(node.findtext(f"{SM}lastmod"))
         for node in index.iter(f"{SM}sitemap")
     }
-    curated = stories["curated"]
-    newest = selectors.changed(curated.updated_at, curated.published_at)
-    assert lastmod[BASE + "/globallead/sitemap.xml"] == newest.replace(microsecond=0)
+    # The newest change of a story that is or was listed: the withdrawn one's withdrawal.
+    assert lastmod[BASE + "/globallead/sitemap.xml"] == _newest_change(stories, "globallead")
 
 
 def test_a_channels_sitemap_lists_exactly_its_public_pages(
@@ -106,7 +117,7 @@ def test_a_channels_sitemap_lists_exactly_its_public_pages(
         story = stories[name]
         expected = selectors.changed(story.updated_at, story.published_at)
         assert lastmod[_story_url(story)] == expected.replace(microsecond=0)
-    assert lastmod[BASE + "/globallead/"] == max(lastmod.values())
+    assert lastmod[BASE + "/globallead/"] == _newest_change(stories, "globallead")
     # Every URL listed is a page a reader can open.
     for loc in _locs(root):
         assert client.get(loc.removeprefix(BASE)).status_code == 200, loc
@@ -136,6 +147,41 @@ def test_an_edit_moves_the_storys_lastmod(client: Client, stories: dict[str, Sto
     assert after[url] > before[_story_url(story)] and after[url] > hour_ago
 
 
+def _index_lastmods(client: Client) -> dict[str, dt.datetime]:
+    return {
+        node.findtext(f"{SM}loc"): dt.datetime.fromisoformat(node.findtext(f"{SM}lastmod"))
+        for node in _document(client, "/sitemap.xml").iter(f"{SM}sitemap")
+    }
+
+
+def test_a_withdrawal_moves_the_lastmods_forward(client: Client, stories: dict[str, Story]) -> None:
+    # The newest story leaves: the files that listed it changed now, not when the story
+    # before it did (a crawler trusting lastmod would keep the withdrawn address).
+    Story.objects.update(updated_at=timezone.now() - dt.timedelta(hours=5))
+    files, pages = _index_lastmods(client), _lastmods(_document(client, "/globallead/sitemap.xml"))
+    story_withdraw(actor=None, story=stories["curated"], reason="Wrong source.")
+    withdrawn = Story.objects.get(pk=stories["curated"].pk).updated_at.replace(microsecond=0)
+    after_files = _index_lastmods(client)
+    after_pages = _lastmods(_document(client, "/globallead/sitemap.xml"))
+    for changed_file in ("/globallead/sitemap.xml", "/sitemap-site.xml", "/sitemap-news.xml"):
+        assert after_files[BASE + changed_file] == withdrawn > files[BASE + changed_file]
+    for page in ("/globallead/", "/globallead/politics/"):
+        assert after_pages[BASE + page] == withdrawn > pages[BASE + page]
+    other = stories["elsewhere"].channel.slug
+    assert after_files[f"{BASE}/{other}/sitemap.xml"] == files[f"{BASE}/{other}/sitemap.xml"]
+
+
+def test_a_channel_of_exactly_the_limit_is_one_file(
+    client: Client, stories: dict[str, Story], monkeypatch: Any
+) -> None:
+    # The channel page, its section and its two stories: 4 URLs, the limit as 4.
+    monkeypatch.setattr(selectors, "SITEMAP_URLS", 4)
+    assert len(_locs(_document(client, "/globallead/sitemap.xml"))) == 4
+    assert client.get("/globallead/sitemap.xml?page=2").status_code == 404
+    index = _locs(_document(client, "/sitemap.xml"), "sitemap")
+    assert [loc for loc in index if "/globallead/" in loc] == [BASE + "/globallead/sitemap.xml"]
+
+
 def test_a_channels_sitemap_goes_on_past_its_limit(
     client: Client, stories: dict[str, Story], monkeypatch: Any
 ) -> None:
@@ -158,6 +204,12 @@ def test_a_channels_sitemap_goes_on_past_its_limit(
 def test_a_page_that_is_none_is_404(client: Client, stories: Any, query: str) -> None:
     assert client.get(f"/globallead/sitemap.xml?{query}").status_code == 404
     assert client.get(f"/sitemap-news.xml?{query}").status_code == 404
+
+
+@pytest.mark.parametrize("path", ["/sitemap.xml", "/sitemap-site.xml"])
+def test_a_one_file_sitemap_has_no_second_page(client: Client, stories: Any, path: str) -> None:
+    assert client.get(path + "?page=1").status_code == 200
+    assert client.get(path + "?page=2").status_code == 404
 
 
 def test_an_unknown_channel_has_no_sitemap(client: Client, stories: Any) -> None:

@@ -16,6 +16,7 @@ from django.test import Client
 
 from conftest import shared_data
 from masthead.stories.models import HEADLINE_MAX_LENGTH, Story
+from masthead.stories.services import story_withdraw
 from masthead.stories.tests.factories import StoryFactory
 
 from .schemaorg import check
@@ -36,6 +37,8 @@ def _graph(page: Any) -> dict[str, dict[str, Any]]:
     assert len(scripts) == 1
     document = json.loads(scripts[0].text)
     assert document["@context"] == "https://schema.org"
+    types = [node["@type"] for node in document["@graph"]]
+    assert sorted(types) == ["BreadcrumbList", "NewsArticle"], types
     return {node["@type"]: node for node in document["@graph"]}
 
 
@@ -107,7 +110,7 @@ def test_a_curated_story_is_based_on_the_original(
         "name": "The Example Ledger",
         "url": "https://ledger.example/",
     }
-    assert article["author"] == [] and "image" not in article
+    assert "author" not in article and "image" not in article  # a byline of no one
     assert check(article) == []
 
 
@@ -221,3 +224,15 @@ def test_a_story_page_announces_its_channels_feeds(
         "application/atom+xml": "/globallead/atom.xml",
         "application/feed+json": "/globallead/feed.json",
     }
+
+
+def test_an_error_page_names_no_canonical_address(
+    client: Client, stories: dict[str, Story]
+) -> None:
+    story = stories["curated"]
+    story_withdraw(actor=None, story=story, reason="Wrong source.")
+    for path, status in [("/no-such-channel/", 404), (story.get_absolute_url(), 410)]:
+        response = client.get(path)
+        assert response.status_code == status, path
+        head = lxml.html.fromstring(response.content).find("head")
+        assert not head.xpath('link[@rel="canonical"] | meta[starts-with(@property, "og:")]')
