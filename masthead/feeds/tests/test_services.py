@@ -7,6 +7,7 @@ from typing import Any
 
 import pytest
 from django.core.exceptions import PermissionDenied
+from django.db.models import QuerySet
 from django.test import Client
 
 from masthead.channels.services import follow_set
@@ -27,6 +28,16 @@ def test_the_address_is_made_once_and_found_by_its_token(member: Any) -> None:
     row = FeedToken.objects.get(member=member)
     assert first.token not in (row.nonce, row.digest) and row.digest == digest_of(first.token)
     assert member_for_token(row.nonce) is None and member_for_token(row.digest) is None
+
+
+def test_two_first_uses_at_once_make_one_address(member: Any, monkeypatch: Any) -> None:
+    # The other request made the address between this one's look and its insert: the look
+    # found none, the insert meets the unique member column and reads the other's.
+    theirs = feed_token_get_or_create(actor=member, member=member)
+    monkeypatch.setattr(QuerySet, "first", lambda self: None)
+    mine = feed_token_get_or_create(actor=member, member=member)
+    assert mine.pk == theirs.pk and mine.token == theirs.token
+    assert FeedToken.objects.filter(member=member).count() == 1
 
 
 def test_two_resets_from_stale_pages_leave_one_working_address(member: Any) -> None:
