@@ -2,6 +2,7 @@
 
     .venv/bin/python bench/run.py --db sqlite      # or --db postgres; --cache redis|file
     .venv/bin/python bench/run.py --suite distribution   # each feed and the sitemaps
+    .venv/bin/python bench/run.py --suite api            # the API's reads and posting
 
 Starts, on this machine: ``masthead serve`` (production settings, granian), the minimal
 Django view under the same granian flags (bench/minimal_app.py), and nginx serving the story
@@ -36,7 +37,7 @@ from typing import Any
 ROOT = Path(__file__).resolve().parent.parent
 BIN = Path(sys.executable).parent
 PORTS = {"masthead": 8100, "minimal": 8101, "nginx": 8102}
-GOALS = {"anonymous": 0.25, "member": 0.03, "posting": 200.0}
+GOALS = {"anonymous": 0.25, "member": 0.03, "posting": 200.0, "api_read": 0.25}
 BASELINES = {"nginx_static", "minimal_django"}
 
 
@@ -171,10 +172,11 @@ def main() -> None:
     )
     parser.add_argument(
         "--suite",
-        choices=["story", "distribution"],
+        choices=["story", "distribution", "api"],
         default="story",
         help="story: the story page and posting; distribution: each feed and the sitemaps, "
-        "cached, beside nginx serving the same bytes",
+        "cached, beside nginx serving the same bytes; api: the API's story list and comments "
+        "beside the minimal Django view, and posting through the API beside the form",
     )
     parser.add_argument(
         "--postgres-url", default="postgres://postgres@127.0.0.1:5432/masthead_bench"
@@ -202,7 +204,8 @@ def main() -> None:
         "MASTHEAD_VAR": str(workdir),
         "BENCH_FACTS": str(workdir / "facts.json"),
         "BENCH_COMMENTS": str(options.comments),
-        "BENCH_MORE_STORIES": "60" if options.suite == "distribution" else "0",
+        "BENCH_MORE_STORIES": {"distribution": "60", "api": "20"}.get(options.suite, "0"),
+        "BENCH_API_TOKENS": "1" if options.suite == "api" else "",
         # The limits stay on (their cost is part of every post) but out of the way.
         "MASTHEAD_RATE_LIMITS": "comment:member=1000000/60,comment:ip=1000000/60",
         "PYTHONPATH": str(ROOT),
@@ -236,6 +239,10 @@ def main() -> None:
             for s in facts["posters"]
         )
         + "}\n"
+    )
+    tokens = workdir / "api_tokens.lua"
+    tokens.write_text(
+        "return {\n" + "".join(f'  "{token}",\n' for token in facts["api_posters"]) + "}\n"
     )
 
     (workdir / "env.json").write_text(
@@ -304,6 +311,10 @@ def main() -> None:
         if options.suite == "distribution":
             results["distribution"] = distribution(base, workdir, options, run)
             report_distribution(results)
+            return save(results, options)
+        if options.suite == "api":
+            results["api"] = api_suite(base, facts, options, run, workdir, masthead, env)
+            report_api(results)
             return save(results, options)
         member = lambda who: {"Cookie": f"sessionid={facts[who]['sessionid']}"}  # noqa: E731
         measurements = {
@@ -403,6 +414,93 @@ def report_distribution(results: dict[str, Any]) -> None:
             f"| {ours['p50']} | {ours['p99']} | {ours['non_2xx_3xx']} "
             f"| {ours['rps'] / theirs['rps']:.2f} x nginx (goal {goal}) |"
         )
+
+
+# The API's reads, uncached (an API answer is rendered for each request; its ETag spares the
+# bytes of a repeated one, which wrk does not send): a page of the story list, and the 200
+# comments of the benchmark's story on one page.
+API_READS = {
+    "api_stories": ("/api/v1/stories?limit=20", 20),
+    "api_comments": ("/api/v1/stories/{public_id}/comments?limit=200", 200),
+}
+
+
+def api_suite(
+    base: str,
+    facts: dict[str, Any],
+    options: argparse.Namespace,
+    run: dict[str, int],
+    workdir: Path,
+    masthead: str,
+    env: dict[str, str],
+) -> dict[str, Any]:
+    """The minimal Django view, then each API read, one after the other; then posting
+    through the form and through the API with tokens, each counted in the database."""
+    found: dict[str, Any] = {}
+    reads = {"minimal_django": (f"http://127.0.0.1:{PORTS['minimal']}/", None)}
+    for name, (path, items) in API_READS.items():
+        url = base + path.format(public_id=facts["story_public_id"])
+        with urllib.request.urlopen(url) as response:
+            shown = len(json.loads(response.read())["items"])
+        if shown != items:
+            raise SystemExit(f"{url} lists {shown} items, not {items}")
+        reads[name] = (url, items)
+    for name, (url, items) in reads.items():
+        print(f"  {name}...", flush=True)
+        wrk(url, duration=2, connections=options.connections)  # warm up
+        found[name] = {**wrk(url, **run), "url": url.removeprefix(base), "items": items}
+    story = facts["story_public_id"]
+    form = f"{base}/stories/{story}/comments/"
+    api = f"{base}/api/v1/stories/{story}/comments"
+    postings = {
+        "form_posting": (form, "bench/post_comment.lua", workdir / "sessions.lua"),
+        "api_posting": (api, "bench/post_comment_api.lua", workdir / "api_tokens.lua"),
+    }
+    for name, (url, lua, accounts) in postings.items():
+        before = count_comments(masthead, env, facts["story_id"])
+        print(f"  {name}...", flush=True)
+        found[name] = wrk(
+            url, script=[str(ROOT / lua), str(accounts), url.removeprefix(base)], **run
+        )
+        time.sleep(1)  # let requests in flight when wrk stopped finish
+        after = count_comments(masthead, env, facts["story_id"])
+        found[name].update(after)
+        found[name]["created"] = after["comments"] - before["comments"]
+        found[name]["acknowledged"] = found[name]["requests"] - found[name]["non_2xx_3xx"]
+    return found
+
+
+def report_api(results: dict[str, Any]) -> None:
+    found, goal = results["api"], GOALS["api_read"]
+    baseline = found["minimal_django"]["rps"]
+    print(f"\nMachine: {results['machine']}\nOptions: {results['options']}\n")
+    print("| measurement | requests/s | p50 | p99 | non-2xx/3xx | ratio |")
+    print("| --- | ---: | ---: | ---: | ---: | --- |")
+    for name in ("minimal_django", *API_READS):
+        row = found[name]
+        ratio = (
+            "baseline"
+            if name == "minimal_django"
+            else f"{row['rps'] / baseline:.2f} x minimal Django (goal {goal})"
+        )
+        print(
+            f"| {name} `{row['url']}` | {row['rps']:,.0f} | {row['p50']} | {row['p99']} "
+            f"| {row['non_2xx_3xx']} | {ratio} |"
+        )
+    print(
+        "\n| posting, 32 members | requests/s | p50 | p99 | acknowledged | comments made "
+        "| distinct numbers | refused |"
+    )
+    print("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: |")
+    for name in ("form_posting", "api_posting"):
+        row = found[name]
+        print(
+            f"| {name} | {row['rps']:,.0f} | {row['p50']} | {row['p99']} | {row['acknowledged']:,} "
+            f"| {row['created']:,} | {row['distinct_numbers']:,} of {row['comments']:,} "
+            f"| {row['non_2xx_3xx']} |"
+        )
+    form, api = found["form_posting"]["rps"], found["api_posting"]["rps"]
+    print(f"\nAPI posting: {api / form:.2f} x the form's rate (goal: at least 1.00)")
 
 
 def count_comments(masthead: str, env: dict[str, str], story_id: int) -> dict[str, Any]:

@@ -116,6 +116,14 @@ def session_for(user):
     return {"sessionid": store.session_key, "csrftoken": _get_new_csrf_string()}
 
 
+def api_token_for(user):
+    """A personal access token with the write scope (bench/run.py --suite api)."""
+    from masthead.api.services import access_token_create
+
+    _token, secret = access_token_create(actor=user, member=user, name="bench", scope="write")
+    return secret
+
+
 facts = {
     "story_url": story.get_absolute_url(),
     "story_public_id": story.public_key,
@@ -123,6 +131,9 @@ facts = {
     "lurker": session_for(lurker),
     "commenter": session_for(members[0]),
     "posters": [session_for(m) for m in members[:32]],
+    "api_posters": (
+        [api_token_for(m) for m in members[:32]] if os.environ.get("BENCH_API_TOKENS") else []
+    ),
 }
 with open(os.environ["BENCH_FACTS"], "w") as out:
     json.dump(facts, out)

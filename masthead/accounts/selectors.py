@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from django.http import Http404
+from django.utils.translation import gettext as _
+
+from masthead.core.errors import NotFound
 
 from .models import Profile
 
@@ -15,5 +17,12 @@ def profile_get_by_handle(handle: str) -> Profile:
         .first()
     )
     if profile is None:
-        raise Http404(f"No member @{handle}")
+        raise NotFound(
+            _("No such member"),
+            _(
+                "No member is called @%(handle)s. They may have changed their handle or closed "
+                "their account."
+            )
+            % {"handle": handle},
+        )
     return profile

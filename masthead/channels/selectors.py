@@ -5,7 +5,9 @@ from __future__ import annotations
 from typing import Any
 
 from django.db.models import QuerySet
-from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext as _
+
+from masthead.core.errors import NotFound
 
 from .models import Channel, ChannelRole, Follow, Section
 
@@ -17,14 +19,37 @@ def channel_list() -> QuerySet[Channel]:
     return Channel.objects.prefetch_related("sections")
 
 
+def _no_channel(slug: str) -> NotFound:
+    return NotFound(
+        _("No such channel"),
+        _("There is no channel at /%(slug)s/. Every channel is on the front page.")
+        % {"slug": slug},
+    )
+
+
 def channel_get(slug: str) -> Channel:
-    return get_object_or_404(Channel.objects.prefetch_related("sections"), slug=slug)
+    found = Channel.objects.prefetch_related("sections").filter(slug=slug).first()
+    if found is None:
+        raise _no_channel(slug)
+    return found
 
 
 def section_get(*, channel_slug: str, slug: str) -> Section:
-    """A section with its channel, in one query."""
-    return get_object_or_404(
-        Section.objects.select_related("channel"), channel__slug=channel_slug, slug=slug
+    """A section with its channel, in one query (a second says which of them is missing)."""
+    found = (
+        Section.objects.select_related("channel")
+        .filter(channel__slug=channel_slug, slug=slug)
+        .first()
+    )
+    if found is not None:
+        return found
+    channel = Channel.objects.filter(slug=channel_slug).first()
+    if channel is None:
+        raise _no_channel(channel_slug)
+    raise NotFound(
+        _("No such section"),
+        _("%(channel)s has no section called “%(slug)s”. Its sections are on its page.")
+        % {"channel": channel.name, "slug": slug},
     )
 
 

@@ -5,12 +5,16 @@ from typing import Any
 
 from django.conf import settings
 from django.db import DatabaseError, connection
-from django.http import HttpRequest, HttpResponse, HttpResponseBase
+from django.http import HttpRequest, HttpResponse, HttpResponseBase, HttpResponsePermanentRedirect
 from django.shortcuts import render
 from django.template.loader import render_to_string
+from django.urls import Resolver404, resolve
+from django.utils.encoding import escape_uri_path
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import cache_control
 from django.views.static import serve
+
+from .errors import NotFound
 
 logger = logging.getLogger(__name__)
 
@@ -55,16 +59,34 @@ def error_page(
         return bare_page(template, context, status=status)
 
 
-def not_found(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
-    message = _(
-        "There is nothing at this address. The story may have moved, or the link may be mistyped."
-    )
-    return error_page(
-        request,
-        "core/error.html",
-        {"title": _("Page not found"), "message": message},
-        status=404,
-    )
+def not_found(request: HttpRequest, exception: Exception | None = None) -> HttpResponseBase:
+    """What was asked for is missing: said in its own words when a selector knew (a member, a
+    channel, a story), in general words otherwise. An address that exists without its trailing
+    slash (``/@handle/``, ``/home/``) is sent there instead: readers and old links add one."""
+    if (redirect := _without_trailing_slash(request)) is not None:
+        return redirect
+    if isinstance(exception, NotFound):
+        title, message = exception.title, exception.message
+    else:
+        title = _("Page not found")
+        message = _(
+            "There is nothing at this address. The story may have moved, or the link may be "
+            "mistyped."
+        )
+    return error_page(request, "core/error.html", {"title": title, "message": message}, status=404)
+
+
+def _without_trailing_slash(request: HttpRequest) -> HttpResponseBase | None:
+    path = request.path_info
+    if request.method not in {"GET", "HEAD"} or not path.endswith("/") or path.startswith("//"):
+        return None  # "//host/" stripped would leave the site: never a redirect
+    try:
+        resolve(path.removesuffix("/"))
+    except Resolver404:
+        return None
+    query = request.META.get("QUERY_STRING", "")
+    target = escape_uri_path(request.path.removesuffix("/")) + (f"?{query}" if query else "")
+    return HttpResponsePermanentRedirect(target)
 
 
 def forbidden(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:

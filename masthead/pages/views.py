@@ -7,7 +7,7 @@ from django.contrib import messages
 from django.contrib.auth import logout
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase, JsonResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseBase, JsonResponse
 from django.shortcuts import redirect, render
 from django.template.backends.utils import csrf_input_lazy
 from django.utils.translation import gettext as _
@@ -17,6 +17,7 @@ from masthead.accounts.auth import member_of
 from masthead.accounts.selectors import profile_get_by_handle
 from masthead.channels import selectors as channel_selectors
 from masthead.core import ratelimit
+from masthead.core.errors import NotFound
 from masthead.core.pagecache import LISTING_SECONDS, cache_for_anonymous
 from masthead.core.timefmt import in_zone
 from masthead.discovery.structured import story_meta
@@ -34,6 +35,16 @@ from . import member_data as member_data_module
 from .member_page import member_story_page, thread_request
 
 GONE = 410
+
+
+def _no_story() -> NotFound:
+    return NotFound(
+        _("No such story"),
+        _(
+            "There is no story at this address. It may not be published yet, or the link may "
+            "be mistyped: the site's search finds a story by a few of its words."
+        ),
+    )
 
 
 @cache_for_anonymous(LISTING_SECONDS)
@@ -84,12 +95,12 @@ def story(
     out of date (slug, section, channel) redirects to the canonical address."""
     found = story_selectors.story_for_page(public_id)
     if found is None:
-        raise Http404(_("No such story."))
+        raise _no_story()
     if found.status == Story.Status.WITHDRAWN:
         return render(request, "pages/story_withdrawn.html", {"story": found}, status=GONE)
     curator = channel_selectors.can_curate(request.user, found.channel_id)
     if not found.is_live() and not curator:
-        raise Http404(_("No such story."))
+        raise _no_story()
     canonical = found.get_absolute_url()
     if request.path != canonical:
         query = request.META.get("QUERY_STRING")

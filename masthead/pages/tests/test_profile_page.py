@@ -25,7 +25,8 @@ def test_profile_page_lists_recent_comments(client: Client, member: User, story:
 def test_unknown_handle_is_a_404_page(client: Client) -> None:
     response = client.get("/@nobody_here")
     assert response.status_code == 404
-    assert "Page not found" in response.content.decode()
+    page = response.content.decode()
+    assert "No such member" in page and "No member is called @nobody_here" in page
 
 
 def test_error_pages_render_before_authentication_ran(client: Client, settings: Any) -> None:

@@ -170,7 +170,7 @@ def test_story_moved_to_another_section_redirects(client: Client, story: Story) 
 def test_unknown_or_non_canonical_id_is_a_404_page(client: Client, story: Story, key: str) -> None:
     response = client.get(f"/{story.channel.slug}/{story.section.slug}/some-slug-{key}/")
     assert response.status_code == 404
-    assert b"Page not found" in response.content
+    assert b"No such story" in response.content and b"Page not found" not in response.content
 
 
 def test_withdrawn_story_is_410_with_the_notice(client: Client, story: Story) -> None:
