@@ -92,7 +92,7 @@ def test_reader_sees_every_element_of_the_story_page(
     read_full = main.get_by_role("link", name="Read full story")
     expect(read_full).to_have_attribute("href", "https://ledger.example/2017/07/ferry")
     expect(main.locator(".read-full")).to_contain_text("The Example Ledger")
-    expect(main.locator("#comment-count")).to_have_text("1 comment")
+    expect(main.locator("#comments-heading")).to_have_text("Comments (1)")
     first = main.locator("#comment-1-1")
     expect(first.locator(".comment-number")).to_have_text("No. 1-1")
     expect(first.locator(".display-name")).to_have_text("Reader One")
@@ -136,7 +136,7 @@ def test_newcomer_signs_up_and_comments_without_reloads(
     first = page.locator("#comment-1-1")
     expect(first.locator(".comment-number")).to_have_text("No. 1-1")
     expect(first.locator(".comment-body em")).to_have_text("thoughts")
-    expect(page.locator("#comment-count")).to_have_text("1 comment")
+    expect(page.locator("#comments-heading")).to_have_text("Comments (1)")
     expect(page.get_by_label("Join the discussion")).to_have_value("")  # a fresh form
 
     first.get_by_role("link", name="Reply").click()
@@ -145,7 +145,7 @@ def test_newcomer_signs_up_and_comments_without_reloads(
     reply = page.locator("#comment-1-2")
     expect(reply.locator(".comment-number")).to_have_text("No. 1-2")
     expect(reply.locator(".handle")).to_have_text("@newcomer")
-    expect(page.locator("#comment-count")).to_have_text("2 comments")
+    expect(page.locator("#comments-heading")).to_have_text("Comments (2)")
     expect(page.locator(".comment-slot form")).to_have_count(0)
     assert page.evaluate("window.pageToken") == "same page"
 
@@ -174,7 +174,7 @@ def test_newcomer_signs_up_and_comments_with_javascript_disabled(
     page.get_by_role("button", name="Post reply").click()
     expect(page).to_have_url(re.compile(r"#comment-1-2$"))
     expect(page.locator("#comment-1-2 .comment-number")).to_have_text("No. 1-2")
-    expect(page.locator("#comment-count")).to_have_text("2 comments")
+    expect(page.locator("#comments-heading")).to_have_text("Comments (2)")
     context.close()
 
 

@@ -68,7 +68,7 @@ def test_htmx_post_returns_the_new_thread_and_updates_the_count(
     soup = BeautifulSoup(response.content, "html.parser")
     assert soup.find("li", id="thread-1").select_one(".comment-number").get_text() == "No. 1-1"
     assert soup.find(id="comment-count")["data-hx-swap-oob"] == "true"
-    assert soup.find(id="comment-count").get_text(strip=True) == "1 comment"
+    assert soup.find(id="comment-count").get_text(strip=True) == "(1)"
     fresh = soup.find("form", id="comment-form")
     assert fresh["data-hx-swap-oob"] == "true" and fresh.find("textarea").get_text().strip() == ""
     assert soup.find(id="no-comments")["data-hx-swap-oob"] == "delete"

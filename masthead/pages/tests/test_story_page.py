@@ -81,7 +81,7 @@ def test_story_page_shows_every_element_of_the_reference_page_in_order(
     assert read_full["href"] == "https://ledger.example/2017/07/ferry"
     assert "The Example Ledger" in read_full.parent.get_text()
     comments = main.find(id="comments")
-    assert "2 comments" in comments.get_text()
+    assert comments.find("h2").get_text(" ", strip=True) == "Comments (2)"
     numbers = [a.get_text(strip=True) for a in comments.select(".comment-number")]
     assert numbers == ["No. 1-1", "No. 1-2"]
     first = comments.select_one("#comment-1-1")
@@ -268,3 +268,14 @@ def test_publishing_refreshes_the_stories_list_of_the_channel(
         )
         later = story_publish(actor=None, story=later)
     assert "A Story Published Later" in client.get(story.get_absolute_url()).content.decode()
+
+
+def test_the_comments_heading_reads_its_count_once(client: Client, curated: Story) -> None:
+    def heading() -> str:
+        page = BeautifulSoup(client.get(curated.get_absolute_url()).content, "html.parser")
+        return " ".join(page.find(id="comments-heading").get_text(" ").split())
+
+    assert heading() == "Comments (2)"
+    empty = StoryFactory(section=curated.section, headline="Nothing Said Yet")
+    page = BeautifulSoup(client.get(empty.get_absolute_url()).content, "html.parser")
+    assert page.find(id="comments-heading").get_text(strip=True) == "Comments"
