@@ -11,7 +11,7 @@ from typing import Any
 from urllib.parse import quote
 
 from django.conf import settings
-from django.contrib.humanize.templatetags.humanize import intcomma, naturaltime
+from django.contrib.humanize.templatetags.humanize import intcomma
 from django.contrib.messages import get_messages
 from django.core.exceptions import DisallowedHost
 from django.templatetags.static import static
@@ -119,7 +119,6 @@ def environment(**options: Any) -> Environment:
         json_ld=json_ld,
         xml_text=xml_text,
         intcomma=intcomma,
-        naturaltime=naturaltime,
         timesince=timesince,
     )
     env.trim_blocks = True
