@@ -269,6 +269,20 @@ def stories(section: Any) -> dict[str, Any]:
     }
 
 
+def logged_in(browser: Any, live_server: Any, user: Any, **options: Any) -> Any:
+    """A Playwright browser context whose cookies hold ``user``'s session on the live server."""
+    from django.conf import settings
+
+    client = Client()
+    client.force_login(user)
+    context = browser.new_context(**options)
+    cookie = client.cookies[settings.SESSION_COOKIE_NAME].value
+    context.add_cookies(
+        [{"name": settings.SESSION_COOKIE_NAME, "value": cookie, "url": live_server.url}]
+    )
+    return context
+
+
 @pytest.fixture
 def member_client(member: Any) -> Client:
     client = Client()

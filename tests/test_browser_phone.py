@@ -10,11 +10,10 @@ from typing import Any
 
 import pytest
 from django.conf import settings
-from django.test import Client
 from django.urls import reverse
-from playwright.sync_api import Browser, BrowserContext, Page, expect
+from playwright.sync_api import Browser, Page, expect
 
-from conftest import ARTIFACTS
+from conftest import ARTIFACTS, logged_in
 from masthead.accounts.tests.factories import MemberFactory
 from masthead.channels.models import ChannelRole
 from masthead.channels.services import role_grant
@@ -61,17 +60,6 @@ def desk_member(story: Story, member: Any, other_member: Any, web: Any) -> Any:
     candidate_submit(actor=user, channel=channel, url=web.url(f"/2026/12/01/{SLUG}.html"))
     feed_add(actor=user, channel=channel, url=f"https://ledger.example/feeds/{SLUG}.xml")
     return user
-
-
-def logged_in(browser: Browser, live_server: Any, user: Any, **options: Any) -> BrowserContext:
-    client = Client()
-    client.force_login(user)
-    context = browser.new_context(**options)
-    cookie = client.cookies[settings.SESSION_COOKIE_NAME].value
-    context.add_cookies(
-        [{"name": settings.SESSION_COOKIE_NAME, "value": cookie, "url": live_server.url}]
-    )
-    return context
 
 
 def test_no_page_is_wider_than_a_phone_for_a_curator_who_moderates(

@@ -28,6 +28,22 @@
     if (comment) comment.focus();
   });
 
+  // Escape closes a form opened in a comment's slot, as its Cancel link does; words already
+  // typed are kept unless the member says to drop them.
+  document.addEventListener("keydown", function (event) {
+    if (event.key !== "Escape" || event.defaultPrevented) return;
+    var slot = event.target.closest && event.target.closest(".comment-slot");
+    if (!slot || !slot.querySelector("form")) return;
+    var typed = Array.prototype.some.call(slot.querySelectorAll("textarea"), function (box) {
+      return box.value.trim() !== "" && box.value !== box.defaultValue;
+    });
+    if (typed && !window.confirm(slot.getAttribute("data-discard") || "Discard what you wrote?")) return;
+    event.preventDefault();
+    var comment = slot.closest(".comment");
+    slot.replaceChildren();
+    if (comment) comment.focus();
+  });
+
   // "Select all" in a queue ticks every checkbox of the form's list.
   document.addEventListener("change", function (event) {
     var box = event.target.closest("input[data-select-all]");
