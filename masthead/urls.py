@@ -9,6 +9,7 @@ urlpatterns = [
     path("accounts/", include("masthead.accounts.urls")),
     path("accounts/", include("allauth.urls")),
     path("healthz", healthz, name="healthz"),
+    path("", include("masthead.api.urls")),
     re_path(r"^" + settings.MEDIA_URL.strip("/") + r"/(?P<path>.+)$", media, name="media"),
     path("", include("masthead.discovery.urls")),
     path("", include("masthead.discussion.urls")),
