@@ -336,8 +336,22 @@ def fillers(w: World) -> dict[str, list[dict[str, Any]]]:
         feeds[f"feeds:channel_{kind}"] = channels
         feeds[f"feeds:section_{kind}"] = sections
         feeds[f"feeds:followed_{kind}"] = feed_tokens
+    api_comments = [{"comment_id": pk} for pk in _ids(*w.comments, w.b_comment)]
+    api_comments += [{"comment_id": "x"}, {"comment_id": "-1"}, {"comment_id": "0"}]
+    api_channels = [{"slug": slug} for slug in (w.a.slug, w.b.slug, MISSING_SLUG, "Not_A_Slug")]
+    api: dict[str, list[dict[str, Any]]] = {
+        "api:channel_get": api_channels,
+        "api:story_get": by_story,
+        "api:comment_list": by_story,
+        "api:comment_get": api_comments,
+        "api:profile_get": [
+            {"handle": h} for h in ("the_writer", "@the_banned", "nobody_here", "not a handle")
+        ],
+        "api_unknown": [{"rest": "v1/no/such/thing"}, {"rest": "v2/stories"}],
+    }
     return {
         **feeds,
+        **api,
         "discovery:channel": channels,
         "discussion:post": by_story,
         "discussion:story_comments": by_story,

@@ -72,13 +72,15 @@ def problem_response(
 
 
 def _field(loc: tuple[Any, ...] | list[Any]) -> str:
-    """A pydantic location as the field's name: ("body", "payload", "parent") -> "parent"."""
+    """A pydantic location as the field's name: ("body", "payload", "parent", "int") ->
+    "parent". Every schema here is flat: the field is the first name after the schema's (what
+    follows names a member of a union or an item of a list)."""
     parts = [str(part) for part in loc]
     if parts and parts[0] in {"body", "query", "path", "header", "cookie"}:
         parts = parts[1:]
-    if parts and parts[0] in {"payload", "filters", "data"}:
+    if len(parts) > 1 and parts[0] in {"payload", "filters", "params", "page"}:
         parts = parts[1:]
-    return ".".join(parts) or "body"
+    return parts[0] if parts else "body"
 
 
 def field_errors(exc: NinjaValidationError) -> list[dict[str, str]]:

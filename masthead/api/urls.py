@@ -12,6 +12,8 @@ from django.urls import URLPattern, URLResolver, path, re_path
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 
+from masthead.core.numbers import whole_number
+
 from . import views
 from .api import api, conditional
 from .problems import problem_response
@@ -20,10 +22,17 @@ UNSUPPORTED = 415
 BODY_METHODS = {"POST", "PUT", "PATCH", "DELETE"}
 
 
+def _has_body(request: HttpRequest) -> bool:
+    # From the headers: a form's stream may have been read already (core/middleware.py).
+    return whole_number(request.META.get("CONTENT_LENGTH"), 0) > 0 or bool(
+        request.META.get("HTTP_TRANSFER_ENCODING")
+    )
+
+
 def guarded(view: Callable[..., HttpResponseBase]) -> Callable[..., HttpResponseBase]:
     @wraps(view)
     def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
-        if request.method in BODY_METHODS and request.body:
+        if request.method in BODY_METHODS and _has_body(request):
             content_type = request.content_type or ""
             if content_type != "application/json" and not content_type.endswith("+json"):
                 return problem_response(
@@ -50,6 +59,8 @@ def unknown(request: HttpRequest, rest: str) -> HttpResponseBase:
 
 _operations, _app_name, _namespace = api.urls  # the namespace is "api"
 urlpatterns = [
+    path("accounts/tokens/", views.tokens, name="api_tokens"),
+    path("accounts/tokens/<int:pk>/revoke", views.token_revoke, name="api_token_revoke"),
     path("api/v1/docs", views.docs, name="api_docs"),
     path("api/v1/", (_guard_all(list(_operations)), _app_name, _namespace)),
     re_path(r"^api/(?P<rest>.*)$", unknown, name="api_unknown"),

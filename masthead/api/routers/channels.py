@@ -6,13 +6,16 @@ from django.http import HttpRequest
 from django.utils.translation import gettext as _
 from ninja import Router
 
-from masthead.channels import selectors
+from masthead.accounts.models import User
+from masthead.channels import selectors, services
 from masthead.channels.models import Channel
+from masthead.core import ratelimit
 
 from .. import present
+from ..auth import WRITE
 from ..problems import Problem
 from ..schemas import ChannelList, ChannelOut, FollowOut, Slug
-from .common import READ_ERRORS
+from .common import READ_ERRORS, WRITE_ERRORS
 
 router = Router(tags=["channels"])
 
@@ -36,4 +39,23 @@ def channel_get(request: HttpRequest, slug: Slug) -> dict[str, Any]:
     return present.channel(request, channel_or_404(slug))
 
 
-__all__ = ["FollowOut", "channel_or_404", "router"]
+def _follow(request: HttpRequest, slug: str, following: bool) -> dict[str, Any]:
+    member: User = request.auth  # type: ignore[attr-defined]
+    channel = channel_or_404(slug)
+    ratelimit.check("follow", request=request, user_id=member.pk)
+    now = services.follow_set(actor=member, channel=channel, following=following)
+    return {"channel": channel.slug, "following": now}
+
+
+@router.put(
+    "/{slug}/follow", auth=WRITE, response={200: FollowOut, **WRITE_ERRORS}, url_name="follow"
+)
+def follow_put(request: HttpRequest, slug: Slug) -> dict[str, Any]:
+    """Follow the channel: its stories in your Latest and your private feeds."""
+    return _follow(request, slug, True)
+
+
+@router.delete("/{slug}/follow", auth=WRITE, response={200: FollowOut, **WRITE_ERRORS})
+def follow_delete(request: HttpRequest, slug: Slug) -> dict[str, Any]:
+    """Stop following the channel."""
+    return _follow(request, slug, False)
