@@ -10,11 +10,13 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from masthead.accounts.auth import member_of
 from masthead.core import ratelimit
+from masthead.core import views as core_views
 from masthead.core.forms import UNPROCESSABLE, submit
 
 from . import selectors, services
 from .forms import AccessTokenForm
 from .models import AccessToken
+from .problems import problem_response
 
 
 def docs(request: HttpRequest) -> HttpResponse:
@@ -82,3 +84,22 @@ def token_revoke(request: HttpRequest, pk: int) -> HttpResponseBase:
     services.access_token_revoke(actor=member, token=token)
     messages.success(request, _("The token “%(name)s” is revoked.") % {"name": token.name})
     return redirect("api_tokens")
+
+
+# --- the project's error handlers (masthead/urls.py): problems under /api/, pages elsewhere ---
+# A request refused before it reaches the API (a NUL in its query, by core.middleware) or
+# failing outside it still answers an API client in the API's shape.
+
+API_PREFIX = "/api/"
+
+
+def bad_request(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    if request.path.startswith(API_PREFIX):
+        return problem_response(400, str(exception or "") or _("The request is malformed."))
+    return core_views.bad_request(request, exception)
+
+
+def server_error(request: HttpRequest) -> HttpResponse:
+    if request.path.startswith(API_PREFIX):
+        return problem_response(500, _("Something went wrong on our side. It is logged."))
+    return core_views.server_error(request)

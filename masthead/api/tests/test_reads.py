@@ -309,3 +309,11 @@ def test_openapi_document_and_docs_page(client: Client, db: Any) -> None:
 def test_unknown_api_address_is_a_problem(client: Client, db: Any) -> None:
     response = get(client, "/api/v1/nothing/here")
     assert response.status_code == 404 and response["Content-Type"] == PROBLEM
+
+
+def test_a_nul_in_the_query_is_a_400_problem(client: Client, db: Any) -> None:
+    # Refused by core.middleware before the API sees it; the API's handler answers in kind.
+    response = get(client, "/api/v1/search?q=a%00b")
+    assert response.status_code == 400 and response["Content-Type"] == PROBLEM
+    page = get(client, "/search?q=a%00b")
+    assert page.status_code == 400 and page["Content-Type"].startswith("text/html")
