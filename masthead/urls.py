@@ -9,6 +9,7 @@ urlpatterns = [
     path("accounts/", include("masthead.accounts.urls")),
     path("accounts/", include("allauth.urls")),
     path("healthz", healthz, name="healthz"),
+    path("", include("masthead.api.urls")),
     re_path(r"^" + settings.MEDIA_URL.strip("/") + r"/(?P<path>.+)$", media, name="media"),
     path("", include("masthead.discovery.urls")),
     path("", include("masthead.discussion.urls")),
@@ -22,7 +23,7 @@ urlpatterns = [
     path("", include("masthead.pages.urls")),
 ]
 
-handler400 = "masthead.core.views.bad_request"
+handler400 = "masthead.api.views.bad_request"  # problems under /api/, else core's page
 handler403 = "masthead.core.views.forbidden"
 handler404 = "masthead.core.views.not_found"
-handler500 = "masthead.core.views.server_error"
+handler500 = "masthead.api.views.server_error"

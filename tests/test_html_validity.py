@@ -12,6 +12,7 @@ from django.test import Client, RequestFactory
 from django.urls import reverse
 
 from masthead.accounts.models import User
+from masthead.api.services import access_token_create, access_token_revoke
 from masthead.core.views import server_error
 from masthead.discussion.services import comment_create, comment_remove, comment_report
 from masthead.ingest.services.candidates import candidate_submit
@@ -41,6 +42,11 @@ def test_pages_have_no_html_errors(
     long = "https://ledger.example/2026/12/01/" + "a-long-slug-" * 12 + "end.html"
     candidate_submit(actor=curator, channel=channel, url=long)
     feed_add(actor=curator, channel=channel, url="https://ledger.example/feed.xml", title="Ledger")
+    access_token_create(actor=member, member=member, name="Old script", scope="read")
+    access_token_revoke(
+        actor=member,
+        token=access_token_create(actor=member, member=member, name="Gone", scope="read")[0],
+    )
     newcomer = User.objects.create_user(email="newbie@example.test", password="a-long-phrase")
     address = EmailAddress.objects.create(user=newcomer, email=newcomer.email, primary=True)
     confirm_key = EmailConfirmationHMAC(address).key
@@ -99,6 +105,8 @@ def test_pages_have_no_html_errors(
         "email-addresses": (as_member, reverse("account_email")),
         "password-change": (as_member, reverse("account_change_password")),
         "not-found": (reader, "/@nobody_at_all"),
+        "api-docs": (reader, reverse("api_docs")),
+        "api-tokens": (as_member, reverse("api_tokens")),
     }
     files = []
     for name, (client, url) in pages.items():
@@ -107,6 +115,10 @@ def test_pages_have_no_html_errors(
         path = tmp_path / f"{name}.html"
         path.write_bytes(response.content)
         files.append(str(path))
+    made = as_member.post(reverse("api_tokens"), {"name": "Reader <app>", "scope": "write"})
+    assert made.status_code == 201
+    (tmp_path / "api-token-made.html").write_bytes(made.content)
+    files.append(str(tmp_path / "api-token-made.html"))
     broken = tmp_path / "server-error.html"  # the page no request reaches on purpose
     broken.write_bytes(server_error(RequestFactory().get("/")).content)
     files.append(str(broken))

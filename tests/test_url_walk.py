@@ -37,6 +37,7 @@ from PIL import Image
 
 from masthead.accounts.models import User
 from masthead.accounts.tests.factories import MemberFactory
+from masthead.api.services import access_token_create
 from masthead.channels.models import Channel, ChannelRole
 from masthead.channels.services import follow_set, role_grant, site_moderator_set
 from masthead.channels.tests.factories import ChannelFactory, SectionFactory
@@ -336,8 +337,39 @@ def fillers(w: World) -> dict[str, list[dict[str, Any]]]:
         feeds[f"feeds:channel_{kind}"] = channels
         feeds[f"feeds:section_{kind}"] = sections
         feeds[f"feeds:followed_{kind}"] = feed_tokens
+    api_comments = [{"comment_id": pk} for pk in _ids(*w.comments, w.b_comment)]
+    api_comments += [{"comment_id": "x"}, {"comment_id": "-1"}, {"comment_id": "0"}]
+    api_channels = [{"slug": slug} for slug in (w.a.slug, w.b.slug, MISSING_SLUG, "Not_A_Slug")]
+    tokens = [
+        access_token_create(actor=u, member=u, name="walk", scope="write")[0]
+        for u in (w.writer, w.users["member"])
+    ]
+    api: dict[str, list[dict[str, Any]]] = {
+        "api_token_revoke": [{"pk": pk} for pk in _ids(*tokens)],
+        "api:channel_get": api_channels,
+        "api:follow": api_channels,
+        "api:follow_delete": api_channels,
+        "api:story_get": by_story,
+        "api:comment_list": by_story,
+        **{
+            f"api:{name}": api_comments
+            for name in [
+                "comment_get",
+                "comment_edit",
+                "comment_delete",
+                "comment_reaction",
+                "reaction_delete",
+                "comment_reports",
+            ]
+        },
+        "api:profile_get": [
+            {"handle": h} for h in ("the_writer", "@the_banned", "nobody_here", "not a handle")
+        ],
+        "api_unknown": [{"rest": "v1/no/such/thing"}, {"rest": "v2/stories"}],
+    }
     return {
         **feeds,
+        **api,
         "discovery:channel": channels,
         "discussion:post": by_story,
         "discussion:story_comments": by_story,

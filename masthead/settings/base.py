@@ -39,7 +39,9 @@ INSTALLED_APPS = [
     "masthead.search",
     "masthead.feeds",
     "masthead.discovery",
+    "masthead.api",
     "masthead.demo",
+    "ninja",  # its static files: Swagger UI for /api/v1/docs, vendored in the pinned wheel
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 
 from django.core.cache import cache
 from django.core.paginator import Page, Paginator
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 
 from masthead.channels.models import Channel, Section
 from masthead.core import public_id, versions
@@ -29,30 +29,33 @@ def _listing(qs: StoryQuerySet, now: dt.datetime | None = None) -> QuerySet[Stor
         qs.published(now)
         .newest_first()
         .select_related("channel", "section", "source")
-        .only(
-            "public_id",
-            "headline",
-            "slug",
-            "byline",
-            "published_at",
-            "published_date_only",
-            "time_zone",
-            "excerpt",
-            "kind",
-            "comment_count",
-            "hotness",
-            "image",
-            "image_width",
-            "image_height",
-            "image_alt",
-            "channel__slug",
-            "channel__name",
-            "section__slug",
-            "section__name",
-            "source__name",
-            "source__domain",
-        )
+        .only(*_LISTING_FIELDS)
     )
+
+
+_LISTING_FIELDS = (
+    "public_id",
+    "headline",
+    "slug",
+    "byline",
+    "published_at",
+    "published_date_only",
+    "time_zone",
+    "excerpt",
+    "kind",
+    "comment_count",
+    "hotness",
+    "image",
+    "image_width",
+    "image_height",
+    "image_alt",
+    "channel__slug",
+    "channel__name",
+    "section__slug",
+    "section__name",
+    "source__name",
+    "source__domain",
+)
 
 
 def story_list_front(*, page: int | str | None = 1) -> Page[Story]:
@@ -196,3 +199,44 @@ def _story_kept(key: str, *, counts: bool) -> Story | None:
 
 def story_list_for_curator(*, channel: Channel) -> QuerySet[Story]:
     return Story.objects.filter(channel=channel).select_related("section").order_by("-updated_at")
+
+
+def story_list_filtered(
+    *,
+    channel: str | None = None,
+    section: str | None = None,
+    kind: str | None = None,
+    source: str | None = None,
+    since: dt.datetime | None = None,
+    until: dt.datetime | None = None,
+    after: tuple[dt.datetime, int] | None = None,
+    limit: int = STORIES_PER_PAGE,
+) -> list[Story]:
+    """Public stories, newest first, filtered by slugs and times; ``after`` continues from a
+    story's (published_at, id) (keyset paging, the cost of every page the same). A filter
+    naming nothing that exists finds nothing. ``since`` is inclusive, ``until`` exclusive."""
+    stories = Story.objects.all()
+    if channel is not None:
+        stories = stories.filter(channel__slug=channel)
+    if section is not None:
+        stories = stories.filter(section__slug=section)
+    if kind is not None:
+        stories = stories.filter(kind=kind)
+    if source is not None:
+        stories = stories.filter(source__domain=source)
+    if since is not None:
+        stories = stories.filter(published_at__gte=since)
+    if until is not None:
+        stories = stories.filter(published_at__lt=until)
+    listing = _listing(stories).only(
+        *_LISTING_FIELDS,
+        "original_url",
+        "image_caption",
+        "image_credit",
+    )
+    if after is not None:
+        published_at, pk = after
+        listing = listing.filter(
+            Q(published_at__lt=published_at) | Q(published_at=published_at, id__lt=pk)
+        )
+    return list(listing[:limit])

@@ -62,6 +62,7 @@ class Command(BaseCommand):
         self.stdout.write(front_line(site) + "\n")
         self.stdout.write(search_line(site) + "\n")
         self.stdout.write(feeds_line(site) + "\n")
+        self.stdout.write(api_line(site) + "\n")
         if publishers is None:
             return
         self.stdout.write(
@@ -127,6 +128,15 @@ def feeds_line(site: str) -> str:
         f"{site}{FEEDS_EXAMPLE}{atom}); a member's followed channels at the private addresses "
         f"on {site}/accounts/feeds/. For search engines: {site}/robots.txt and the sitemaps "
         f"from {site}/sitemap.xml"
+    )
+
+
+def api_line(site: str) -> str:
+    """Where the public API is, printed with the demo accounts."""
+    return (
+        f"JSON API: {site}/api/v1/docs (its OpenAPI document: {site}/api/v1/openapi.json), "
+        f"e.g. {site}/api/v1/stories?channel=globallead; members make tokens for it on "
+        f"{site}/accounts/tokens/"
     )
 
 
