@@ -315,8 +315,10 @@ def test_openapi_document_and_docs_page(client: Client, db: Any) -> None:
 
 
 def test_unknown_api_address_is_a_problem(client: Client, db: Any) -> None:
-    response = get(client, "/api/v1/nothing/here")
-    assert response.status_code == 404 and response["Content-Type"] == PROBLEM
+    for url in ("/api/v1/nothing/here", "/api/v1/", "/api/v2/stories"):
+        response = get(client, url)
+        assert response.status_code == 404 and response["Content-Type"] == PROBLEM, url
+    assert get(client, "/no/such/page")["Content-Type"].startswith("text/html")
 
 
 def test_a_nul_in_the_query_is_a_400_problem(client: Client, db: Any) -> None:
