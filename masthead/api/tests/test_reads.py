@@ -327,3 +327,23 @@ def test_a_nul_in_the_query_is_a_400_problem(client: Client, db: Any) -> None:
     assert response.status_code == 400 and response["Content-Type"] == PROBLEM
     page = get(client, "/search?q=a%00b")
     assert page.status_code == 400 and page["Content-Type"].startswith("text/html")
+
+
+def test_lists_cost_the_same_whatever_their_length(
+    client: Client, section: Any, member: Any, django_assert_max_num_queries: Any
+) -> None:
+    # No query per item: the story list is one query (channel, section and publisher
+    # joined), a story's comments one more than the story.
+    for n in range(25):
+        StoryFactory(section=section, published_at=timezone.now() - dt.timedelta(minutes=n))
+    story = Story.objects.published().first()
+    assert story is not None
+    for n in range(30):
+        comment_create(actor=member, story=story, body=f"Comment {n}")
+    with django_assert_max_num_queries(2):
+        assert len(get(client, "/api/v1/stories?limit=25").json()["items"]) == 25
+    with django_assert_max_num_queries(5):
+        items = get(client, f"/api/v1/stories/{story.public_key}/comments").json()["items"]
+    assert len(items) == 30
+    with django_assert_max_num_queries(2):
+        assert len(get(client, "/api/v1/channels").json()["items"]) == 1
