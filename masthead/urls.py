@@ -24,6 +24,6 @@ urlpatterns = [
 ]
 
 handler400 = "masthead.api.views.bad_request"  # problems under /api/, else core's page
-handler403 = "masthead.core.views.forbidden"
-handler404 = "masthead.core.views.not_found"
+handler403 = "masthead.api.views.forbidden"
+handler404 = "masthead.api.views.not_found"
 handler500 = "masthead.api.views.server_error"

@@ -99,6 +99,18 @@ def bad_request(request: HttpRequest, exception: Exception | None = None) -> Htt
     return core_views.bad_request(request, exception)
 
 
+def not_found(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    if request.path.startswith(API_PREFIX):
+        return problem_response(404, _("The API has nothing at this address: see /api/v1/docs."))
+    return core_views.not_found(request, exception)
+
+
+def forbidden(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    if request.path.startswith(API_PREFIX):
+        return problem_response(403, str(exception or "") or _("You may not do this."))
+    return core_views.forbidden(request, exception)
+
+
 def server_error(request: HttpRequest) -> HttpResponse:
     if request.path.startswith(API_PREFIX):
         return problem_response(500, _("Something went wrong on our side. It is logged."))

@@ -18,6 +18,8 @@ from .common import READ_ERRORS, next_link
 
 router = Router(tags=["search"])
 QUERY_MAX_LENGTH = 500  # the search box takes no more
+# Days a search may name: the search counts to the day after `date_to`, which must exist.
+FIRST_DAY, LAST_DAY = dt.date(1000, 1, 1), dt.date(9998, 12, 31)
 
 
 class SearchParams(Schema):
@@ -33,8 +35,12 @@ class SearchParams(Schema):
         default=None, description="A publisher's domain."
     )
     kind: Literal["original", "curated"] | None = None
-    date_from: dt.date | None = Field(default=None, description="Published on or after.")
-    date_to: dt.date | None = Field(default=None, description="Published on or before.")
+    date_from: dt.date | None = Field(
+        default=None, ge=FIRST_DAY, le=LAST_DAY, description="Published on or after."
+    )
+    date_to: dt.date | None = Field(
+        default=None, ge=FIRST_DAY, le=LAST_DAY, description="Published on or before."
+    )
     sort: Literal["relevance", "newest"] = "relevance"
     page: int = Field(default=1, ge=1, le=PAGE_MAX)
     limit: int = Field(default=20, ge=1, le=MAX_PER_PAGE)

@@ -37,13 +37,18 @@ class StoryFilters(Schema):
 
 
 def _aware(value: dt.datetime | None, field: str) -> dt.datetime | None:
-    if value is not None and value.tzinfo is None:
-        raise Problem(
-            422,
-            _("Give %(field)s with its offset (2026-12-04T18:00:00Z).") % {"field": field},
-            errors=[{"field": field, "message": _("A time needs its UTC offset.")}],
-        )
-    return value
+    """``value`` in UTC; a 422 naming ``field`` for a time without its offset (whose midnight?)
+    or one that has no UTC equivalent (year 1 at +16:00; PostgreSQL takes offsets to 15:59)."""
+    if value is None:
+        return None
+    message = _("Give %(field)s with its offset, such as 2026-12-04T18:00:00Z.") % {"field": field}
+    if value.tzinfo is None:
+        raise Problem(422, message, errors=[{"field": field, "message": message}])
+    try:
+        return value.astimezone(dt.UTC)
+    except OverflowError:
+        message = _("%(field)s is out of range.") % {"field": field}
+        raise Problem(422, message, errors=[{"field": field, "message": message}]) from None
 
 
 @router.get("", response={200: StoryList, **READ_ERRORS}, url_name="story_list")

@@ -96,6 +96,7 @@ def test_story_filters_refuse_bad_values_by_name(client: Client, db: Any) -> Non
         ("limit=101", "limit"),
         ("since=yesterday", "since"),
         ("since=2026-01-01T00:00:00", "since"),  # no offset: whose midnight?
+        ("until=0001-01-01T00:00:00%2B01:00", "until"),  # before the first UTC instant
         ("channel=UPPER", "channel"),
         ("cursor=%ff", "cursor"),
         ("cursor=bm90LWEtbGlzdA", "cursor"),  # base64 of "not-a-list"
@@ -108,6 +109,12 @@ def test_story_filters_refuse_bad_values_by_name(client: Client, db: Any) -> Non
             field in [e["field"] for e in response.json().get("errors", [])]
             or field in (response.json()["detail"])
         ), (query, response.json())
+
+
+def test_any_offset_python_reads_is_a_time(client: Client, stories: dict[str, Any]) -> None:
+    # PostgreSQL takes offsets to 15:59 only: the API asks in UTC (the fuzz found this).
+    response = get(client, "/api/v1/stories?since=0310-04-25T03:39:30%2B16:14")
+    assert response.status_code == 200 and len(response.json()["items"]) == 3
 
 
 def test_cursor_pages_through_every_story_once(client: Client, section: Any) -> None:
@@ -253,6 +260,7 @@ def test_search_uses_the_site_engine(client: Client, stories: dict[str, Any]) ->
     assert refused.status_code == 400 and refused["Content-Type"] == PROBLEM
     assert refused.json()["errors"][0]["field"] == "q"
     assert get(client, "/api/v1/search?q=x&sort=oldest").status_code == 422
+    assert get(client, "/api/v1/search?q=x&date_to=9999-12-31").status_code == 422
 
 
 def test_etag_and_304(client: Client, stories: dict[str, Any]) -> None:
@@ -307,8 +315,10 @@ def test_openapi_document_and_docs_page(client: Client, db: Any) -> None:
 
 
 def test_unknown_api_address_is_a_problem(client: Client, db: Any) -> None:
-    response = get(client, "/api/v1/nothing/here")
-    assert response.status_code == 404 and response["Content-Type"] == PROBLEM
+    for url in ("/api/v1/nothing/here", "/api/v1/", "/api/v2/stories"):
+        response = get(client, url)
+        assert response.status_code == 404 and response["Content-Type"] == PROBLEM, url
+    assert get(client, "/no/such/page")["Content-Type"].startswith("text/html")
 
 
 def test_a_nul_in_the_query_is_a_400_problem(client: Client, db: Any) -> None:
@@ -317,3 +327,23 @@ def test_a_nul_in_the_query_is_a_400_problem(client: Client, db: Any) -> None:
     assert response.status_code == 400 and response["Content-Type"] == PROBLEM
     page = get(client, "/search?q=a%00b")
     assert page.status_code == 400 and page["Content-Type"].startswith("text/html")
+
+
+def test_lists_cost_the_same_whatever_their_length(
+    client: Client, section: Any, member: Any, django_assert_max_num_queries: Any
+) -> None:
+    # No query per item: the story list is one query (channel, section and publisher
+    # joined), a story's comments one more than the story.
+    for n in range(25):
+        StoryFactory(section=section, published_at=timezone.now() - dt.timedelta(minutes=n))
+    story = Story.objects.published().first()
+    assert story is not None
+    for n in range(30):
+        comment_create(actor=member, story=story, body=f"Comment {n}")
+    with django_assert_max_num_queries(2):
+        assert len(get(client, "/api/v1/stories?limit=25").json()["items"]) == 25
+    with django_assert_max_num_queries(5):
+        items = get(client, f"/api/v1/stories/{story.public_key}/comments").json()["items"]
+    assert len(items) == 30
+    with django_assert_max_num_queries(2):
+        assert len(get(client, "/api/v1/channels").json()["items"]) == 1
