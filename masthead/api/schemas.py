@@ -13,6 +13,9 @@ from masthead.discussion.models import COMMENT_MAX_LENGTH
 from masthead.discussion.services import CLIENT_TOKEN_MAX_LENGTH
 
 LIST_LIMIT_MAX = 100  # items on one page of a list; a client wanting more follows `next`
+# A story's comments on one page: a discussion of 200 reads in one request, as the story page
+# shows it (the benchmark's story, docs/performance.md).
+COMMENT_LIMIT_MAX = 200
 
 
 def _no_nul(value: str) -> str:

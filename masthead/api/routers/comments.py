@@ -23,7 +23,7 @@ from .. import cursors, present
 from ..auth import WRITE, viewer
 from ..problems import Problem
 from ..schemas import (
-    LIST_LIMIT_MAX,
+    COMMENT_LIMIT_MAX,
     CommentEditIn,
     CommentIn,
     CommentList,
@@ -42,7 +42,7 @@ PRIVATE = {Comment.Status.PENDING, Comment.Status.SHADOW}  # their author's and 
 
 
 class CommentPage(Schema):
-    limit: int = Field(default=50, ge=1, le=LIST_LIMIT_MAX)
+    limit: int = Field(default=50, ge=1, le=COMMENT_LIMIT_MAX)
     cursor: str | None = Field(default=None, description="From the `next` link; opaque.")
 
 

@@ -237,6 +237,11 @@ def test_comment_pages_and_one_comment(
     assert get(client, "/api/v1/comments/987654").status_code == 404
     assert get(client, f"/api/v1/comments/{2**64}").status_code == 422
     assert get(client, "/api/v1/comments/0").status_code == 422
+    # A discussion of 200 comes on one page; more than that is refused by name.
+    comments = f"/api/v1/stories/{story.public_key}/comments"
+    assert len(get(client, comments + "?limit=200").json()["items"]) == 4
+    refused = get(client, comments + "?limit=201")
+    assert refused.status_code == 422 and "limit" in refused.content.decode()
 
 
 def test_profile_by_handle(client: Client, story: Story, thread: dict[str, Comment]) -> None:
