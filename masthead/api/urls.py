@@ -14,7 +14,7 @@ from django.views.decorators.csrf import csrf_exempt
 
 from masthead.core.numbers import whole_number
 
-from . import views
+from . import representations, views
 from .api import api, conditional
 from .problems import problem_response
 
@@ -38,7 +38,9 @@ def guarded(view: Callable[..., HttpResponseBase]) -> Callable[..., HttpResponse
                 return problem_response(
                     UNSUPPORTED, _("Send the body as JSON, with Content-Type: application/json.")
                 )
-        return conditional(request, view(request, *args, **kwargs))
+        response = view(request, *args, **kwargs)
+        representations.keep(request, response)
+        return conditional(request, response)
 
     return wrapped
 

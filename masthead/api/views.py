@@ -99,7 +99,7 @@ def bad_request(request: HttpRequest, exception: Exception | None = None) -> Htt
     return core_views.bad_request(request, exception)
 
 
-def not_found(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+def not_found(request: HttpRequest, exception: Exception | None = None) -> HttpResponseBase:
     if request.path.startswith(API_PREFIX):
         return problem_response(404, _("The API has nothing at this address: see /api/v1/docs."))
     return core_views.not_found(request, exception)

@@ -185,6 +185,12 @@ def _generation(path: str) -> str:
     )
 
 
+def generation_of(path: str) -> str:
+    """The generation of the pages at ``path``: it moves when they are invalidated. For what
+    is made from the same rows as a page and must go stale with it (api/representations.py)."""
+    return _generation(path)
+
+
 def _shared_key(path: str, generation: str, query: str, host: str) -> str:
     # The host is part of the key: a page carries absolute URLs (its canonical link).
     return f"{KEY_PREFIX}{_hash(host + path)}:{generation}:{query}"

@@ -6,7 +6,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema, Status
 
@@ -19,7 +19,7 @@ from masthead.discussion.permissions import CommentPolicy
 from masthead.stories.models import Story
 from masthead.stories.selectors import story_for_comment
 
-from .. import cursors, present
+from .. import cursors, present, representations
 from ..auth import WRITE, viewer
 from ..problems import Problem
 from ..schemas import (
@@ -59,10 +59,12 @@ def may_see(comment: Comment, policy: CommentPolicy) -> bool:
 )
 def comment_list(
     request: HttpRequest, public_id: PublicId, page: Query[CommentPage]
-) -> dict[str, Any]:
+) -> dict[str, Any] | HttpResponse:
     """The story's comments in number order (thread, then position), as the reader may see
     them: a removed comment keeps its place and number with its text withheld."""
     story = story_or_404(public_id)
+    if (made := representations.story_comments(request, story.pk, story.revision)) is not None:
+        return made
     policy = CommentPolicy.for_viewer(viewer(request), story.channel_id)
     everyone = selectors.comment_list_for_story(story=story)
     by_id = {c.pk: c for c in everyone}

@@ -3,7 +3,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Annotated, Any, Literal
 
-from django.http import HttpRequest
+from django.http import HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
 from ninja import Query, Router, Schema
 from pydantic import Field, StringConstraints
@@ -12,7 +12,7 @@ from masthead.discussion.services import comments_closed
 from masthead.stories import selectors
 from masthead.stories.models import Story
 
-from .. import cursors, present
+from .. import cursors, present, representations
 from ..problems import Problem
 from ..schemas import LIST_LIMIT_MAX, PublicId, Slug, StoryList, StoryOut
 from .common import READ_ERRORS, next_link
@@ -52,8 +52,10 @@ def _aware(value: dt.datetime | None, field: str) -> dt.datetime | None:
 
 
 @router.get("", response={200: StoryList, **READ_ERRORS}, url_name="story_list")
-def story_list(request: HttpRequest, filters: Query[StoryFilters]) -> dict[str, Any]:
+def story_list(request: HttpRequest, filters: Query[StoryFilters]) -> dict[str, Any] | HttpResponse:
     """Public stories, newest first, filtered; follow `next` for older ones."""
+    if (made := representations.story_list(request)) is not None:
+        return made
     after = None
     if filters.cursor is not None:
         published, pk = cursors.decode(filters.cursor, types=(str, int))
