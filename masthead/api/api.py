@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
 from typing import Any
 
 from django.http import HttpRequest, HttpResponse, HttpResponseBase
@@ -12,6 +11,7 @@ from ninja.openapi.schema import OpenAPISchema
 from ninja.operation import Operation
 
 from . import problems
+from .etags import etag_of
 from .routers import channels, comments, profiles, search, stories
 
 DESCRIPTION = """Masthead's public API: channels, stories, comments, profiles and search to
@@ -61,7 +61,7 @@ def conditional(request: HttpRequest, response: HttpResponseBase) -> HttpRespons
     response.headers.setdefault("Cache-Control", "private, no-cache")
     if not isinstance(response, HttpResponse):
         return response
-    etag = '"' + hashlib.sha256(response.content).hexdigest()[:32] + '"'
+    etag = response.get("ETag") or etag_of(response.content)  # kept answers carry theirs
     response["ETag"] = etag
     conditional_response = get_conditional_response(request, etag=etag, response=response)
     return conditional_response or response

@@ -13,7 +13,8 @@ pages/member_page.py), and a scheduled story falls due in a list within LISTING_
 the listing pages).
 
 Only anonymous readers: a member's view holds their own held comments, a moderator's every
-comment. The ETag is made from the bytes as for any read (api.py ``conditional``).
+comment. The ETag is made from the bytes as for any read (api.py ``conditional``), once, and kept
+with them.
 """
 
 from __future__ import annotations
@@ -29,8 +30,9 @@ from masthead.core.localcache import LocalCache
 from masthead.core.pagecache import LISTING_SECONDS, generation_of
 
 from .auth import viewer
+from .etags import etag_of
 
-KEY_PREFIX = "api:v1:repr:"
+KEY_PREFIX = "api:v1:repr2:"  # with the ETag kept beside the bytes
 COMMENTS_SECONDS = 600  # display names: pages/member_page.py PAGE_SECONDS
 STORIES_SECONDS = LISTING_SECONDS  # a scheduled story falls due in the list within this
 _ATTRIBUTE = "_masthead_representation"
@@ -58,14 +60,16 @@ def _answer(request: HttpRequest, version: str, seconds: int) -> HttpResponse | 
     if request.method != "GET" or viewer(request).is_authenticated:
         return None
     key = _key(request, version)
-    found: tuple[str, bytes] | None = _local.get(key)
+    found: tuple[str, bytes, str] | None = _local.get(key)
     if found is None:
         found = cache.get(key)
         if found is not None:
             _local.set(key, found, seconds)
     if found is not None:
-        content_type, body = found
-        return HttpResponse(body, content_type=content_type)
+        content_type, body, etag = found
+        response = HttpResponse(body, content_type=content_type)
+        response["ETag"] = etag  # made with the bytes: not hashed again (api.py conditional)
+        return response
     setattr(request, _ATTRIBUTE, (key, seconds))
     return None
 
@@ -84,6 +88,6 @@ def keep(request: HttpRequest, response: HttpResponseBase) -> None:
     if noted is None or response.status_code != 200 or not isinstance(response, HttpResponse):
         return
     key, seconds = noted
-    value: Any = (response["Content-Type"], response.content)
+    value: Any = (response["Content-Type"], response.content, etag_of(response.content))
     cache.set(key, value, seconds)
     _local.set(key, value, seconds)

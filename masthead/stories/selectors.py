@@ -153,6 +153,21 @@ def story_get_by_public_id(key: str) -> Story | None:
         return None
 
 
+def story_version(key: str) -> tuple[int, int] | None:
+    """(id, revision) of the live story ``key`` names, in one narrow query; None for no story,
+    or one readers cannot see. For what is made once per revision (api/representations.py)."""
+    value: uuid.UUID | None = public_id.decode(key)
+    if value is None:
+        return None
+    try:
+        found: tuple[int, int] = (
+            Story.objects.published().values_list("pk", "revision").get(public_id=value)
+        )
+    except Story.DoesNotExist:
+        return None
+    return found
+
+
 def story_for_page(key: str) -> Story | None:
     """The story behind a story page, read in full at most once per change.
 

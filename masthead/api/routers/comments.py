@@ -17,7 +17,7 @@ from masthead.discussion import selectors, services
 from masthead.discussion.models import Comment
 from masthead.discussion.permissions import CommentPolicy
 from masthead.stories.models import Story
-from masthead.stories.selectors import story_for_comment
+from masthead.stories.selectors import story_for_comment, story_version
 
 from .. import cursors, present, representations
 from ..auth import WRITE, viewer
@@ -62,9 +62,10 @@ def comment_list(
 ) -> dict[str, Any] | HttpResponse:
     """The story's comments in number order (thread, then position), as the reader may see
     them: a removed comment keeps its place and number with its text withheld."""
-    story = story_or_404(public_id)
-    if (made := representations.story_comments(request, story.pk, story.revision)) is not None:
+    version = story_version(public_id)  # narrower than the story: all a kept answer needs
+    if version and (made := representations.story_comments(request, *version)) is not None:
         return made
+    story = story_or_404(public_id)
     policy = CommentPolicy.for_viewer(viewer(request), story.channel_id)
     everyone = selectors.comment_list_for_story(story=story)
     by_id = {c.pk: c for c in everyone}
