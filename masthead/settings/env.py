@@ -97,6 +97,9 @@ def database_config(default_sqlite_path: Path) -> dict[str, Any]:
         "ENGINE": "django.db.backends.sqlite3",
         "NAME": str(default_sqlite_path),
         "OPTIONS": sqlite_options(),
+        # Kept like a server's PostgreSQL connection: opening the file and running the
+        # pragmas cost more than most queries (an API read kept in memory asks one query).
+        "CONN_MAX_AGE": DATABASE_CONNECTION_SECONDS,
     }
 
 
