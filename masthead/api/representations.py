@@ -20,11 +20,13 @@ with them.
 from __future__ import annotations
 
 import hashlib
+import time
 from typing import Any
 
 from django.core.cache import cache
 from django.http import HttpRequest, HttpResponse, HttpResponseBase
 from django.utils.translation import get_language
+from ninja import Schema
 
 from masthead.core.localcache import LocalCache
 from masthead.core.pagecache import LISTING_SECONDS, generation_of
@@ -32,16 +34,18 @@ from masthead.core.pagecache import LISTING_SECONDS, generation_of
 from .auth import viewer
 from .etags import etag_of
 
-KEY_PREFIX = "api:v1:repr2:"  # with the ETag kept beside the bytes
+KEY_PREFIX = "api:v1:repr3:"  # with the ETag kept beside the bytes
 COMMENTS_SECONDS = 600  # display names: pages/member_page.py PAGE_SECONDS
 STORIES_SECONDS = LISTING_SECONDS  # a scheduled story falls due in the list within this
 _ATTRIBUTE = "_masthead_representation"
 _local = LocalCache(max_entries=256)
 
 
-def _key(request: HttpRequest, version: str) -> str:
-    # The host and scheme: answers carry absolute URLs (``next``, a story's address).
-    query = "&".join(sorted(request.META.get("QUERY_STRING", "").split("&")))
+def _key(request: HttpRequest, version: str, params: Schema) -> str:
+    # The host and scheme: answers carry absolute URLs (``next``, a story's address). The
+    # validated parameters, not the query string: one made-up parameter more is the same
+    # answer, not another entry (the routers' ``next`` links carry only these).
+    query = params.model_dump_json()
     raw = "\n".join(
         [
             request.scheme or "",
@@ -55,18 +59,20 @@ def _key(request: HttpRequest, version: str) -> str:
     return KEY_PREFIX + hashlib.sha256(raw.encode()).hexdigest()
 
 
-def _answer(request: HttpRequest, version: str, seconds: int) -> HttpResponse | None:
+def _answer(
+    request: HttpRequest, version: str, seconds: int, params: Schema
+) -> HttpResponse | None:
     """The bytes made for ``version``, or None after noting that this request makes them."""
     if request.method != "GET" or viewer(request).is_authenticated:
         return None
-    key = _key(request, version)
-    found: tuple[str, bytes, str] | None = _local.get(key)
+    key = _key(request, version, params)
+    found: tuple[str, bytes, str, float] | None = _local.get(key)
     if found is None:
         found = cache.get(key)
-        if found is not None:
-            _local.set(key, found, seconds)
+        if found is not None:  # kept here for what is left of its time, not a new timeout
+            _local.set(key, found, max(0.001, found[3] - time.time()))
     if found is not None:
-        content_type, body, etag = found
+        content_type, body, etag, _expires = found
         response = HttpResponse(body, content_type=content_type)
         response["ETag"] = etag  # made with the bytes: not hashed again (api.py conditional)
         return response
@@ -74,12 +80,14 @@ def _answer(request: HttpRequest, version: str, seconds: int) -> HttpResponse | 
     return None
 
 
-def story_comments(request: HttpRequest, story_id: int, revision: int) -> HttpResponse | None:
-    return _answer(request, f"comments:{story_id}:{revision}", COMMENTS_SECONDS)
+def story_comments(
+    request: HttpRequest, story_id: int, revision: int, *, params: Schema
+) -> HttpResponse | None:
+    return _answer(request, f"comments:{story_id}:{revision}", COMMENTS_SECONDS, params)
 
 
-def story_list(request: HttpRequest) -> HttpResponse | None:
-    return _answer(request, "stories:" + generation_of("/latest"), STORIES_SECONDS)
+def story_list(request: HttpRequest, *, params: Schema) -> HttpResponse | None:
+    return _answer(request, "stories:" + generation_of("/latest"), STORIES_SECONDS, params)
 
 
 def keep(request: HttpRequest, response: HttpResponseBase) -> None:
@@ -88,6 +96,7 @@ def keep(request: HttpRequest, response: HttpResponseBase) -> None:
     if noted is None or response.status_code != 200 or not isinstance(response, HttpResponse):
         return
     key, seconds = noted
-    value: Any = (response["Content-Type"], response.content, etag_of(response.content))
+    expires = time.time() + seconds
+    value: Any = (response["Content-Type"], response.content, etag_of(response.content), expires)
     cache.set(key, value, seconds)
     _local.set(key, value, seconds)

@@ -63,8 +63,10 @@ def comment_list(
     """The story's comments in number order (thread, then position), as the reader may see
     them: a removed comment keeps its place and number with its text withheld."""
     version = story_version(public_id)  # narrower than the story: all a kept answer needs
-    if version and (made := representations.story_comments(request, *version)) is not None:
-        return made
+    if version:
+        made = representations.story_comments(request, *version, params=page)
+        if made is not None:
+            return made
     story = story_or_404(public_id)
     policy = CommentPolicy.for_viewer(viewer(request), story.channel_id)
     everyone = selectors.comment_list_for_story(story=story)
@@ -76,7 +78,9 @@ def comment_list(
     batch = shown[: page.limit]
     following = None
     if len(shown) > page.limit:
-        following = next_link(request, cursor=cursors.encode(batch[-1].thread, batch[-1].position))
+        following = next_link(
+            request, page, cursor=cursors.encode(batch[-1].thread, batch[-1].position)
+        )
     items = [
         present.comment(
             request,

@@ -6,6 +6,7 @@ from typing import Any
 from urllib.parse import urlencode
 
 from django.http import HttpRequest
+from ninja import Schema
 
 from ..schemas import ProblemOut
 
@@ -19,9 +20,16 @@ WRITE_ERRORS: dict[int, Any] = {
 }
 
 
-def next_link(request: HttpRequest, **changes: Any) -> str:
-    """This request's address with ``changes`` to its query (None drops a parameter)."""
-    query = dict(request.GET.items())
+def next_link(request: HttpRequest, params: Schema | None = None, **changes: Any) -> str:
+    """This request's address with ``changes`` to its query (None drops a parameter). With
+    ``params``, the query is made of them, validated, alone: a parameter the operation does not
+    know is not carried on, so the answer depends on the validated query only (a kept answer,
+    api/representations.py, is filed under it)."""
+    if params is None:
+        query = dict(request.GET.items())
+    else:
+        given = params.model_dump(mode="json", exclude_none=True, exclude_defaults=True)
+        query = {key: str(value) for key, value in given.items()}
     for key, value in changes.items():
         if value is None:
             query.pop(key, None)

@@ -54,15 +54,21 @@ def _aware(value: dt.datetime | None, field: str) -> dt.datetime | None:
 @router.get("", response={200: StoryList, **READ_ERRORS}, url_name="story_list")
 def story_list(request: HttpRequest, filters: Query[StoryFilters]) -> dict[str, Any] | HttpResponse:
     """Public stories, newest first, filtered; follow `next` for older ones."""
-    if (made := representations.story_list(request)) is not None:
+    if (made := representations.story_list(request, params=filters)) is not None:
         return made
     after = None
     if filters.cursor is not None:
         published, pk = cursors.decode(filters.cursor, types=(str, int))
         try:
-            after = (dt.datetime.fromisoformat(published), pk)
+            moment = dt.datetime.fromisoformat(published)
         except ValueError:
-            raise Problem(400, _("The cursor is not one this API gave out.")) from None
+            moment = None
+        if moment is None or moment.tzinfo is None:
+            message = _("The cursor is not one this API gave out.")
+            raise Problem(400, message, errors=[{"field": "cursor", "message": message}])
+        in_utc = _aware(moment, "cursor")  # in UTC, as since and until
+        assert in_utc is not None
+        after = (in_utc, pk)
     stories = selectors.story_list_filtered(
         channel=filters.channel,
         section=filters.section,
@@ -79,7 +85,7 @@ def story_list(request: HttpRequest, filters: Query[StoryFilters]) -> dict[str, 
         last = page[-1]
         assert last.published_at is not None  # a public story has been published
         following = next_link(
-            request, cursor=cursors.encode(last.published_at.isoformat(), last.pk)
+            request, filters, cursor=cursors.encode(last.published_at.isoformat(), last.pk)
         )
     return {"items": [present.story_summary(request, s) for s in page], "next": following}
 

@@ -10,6 +10,7 @@ import pytest
 from django.test import Client
 from django.utils import timezone
 
+from masthead.api import cursors
 from masthead.channels.models import ChannelRole
 from masthead.channels.services import role_grant
 from masthead.discussion.models import Comment
@@ -115,6 +116,22 @@ def test_any_offset_python_reads_is_a_time(client: Client, stories: dict[str, An
     # PostgreSQL takes offsets to 15:59 only: the API asks in UTC (the fuzz found this).
     response = get(client, "/api/v1/stories?since=0310-04-25T03:39:30%2B16:14")
     assert response.status_code == 200 and len(response.json()["items"]) == 3
+
+
+@pytest.mark.parametrize(
+    "moment", ["0310-04-25T03:39:30+16:14", "2026-01-01T00:00:00", "0001-01-01T00:00:00+01:00"]
+)
+def test_a_forged_cursor_is_refused_or_read_in_utc_never_a_500(
+    client: Client, stories: Any, moment: str
+) -> None:
+    # A cursor is opaque, but anyone can encode one: its time goes through the checks of
+    # since and until (PostgreSQL keeps no offset past 15:59; a time needs its offset).
+    response = get(client, "/api/v1/stories?cursor=" + cursors.encode(moment, 1))
+    if moment.endswith("+16:14"):
+        assert response.status_code == 200 and response.json()["items"] == []
+    else:
+        assert response.status_code in (400, 422) and response["Content-Type"] == PROBLEM
+        assert [e["field"] for e in response.json()["errors"]] == ["cursor"]
 
 
 def test_cursor_pages_through_every_story_once(client: Client, section: Any) -> None:

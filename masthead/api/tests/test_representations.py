@@ -102,3 +102,21 @@ def test_each_query_is_its_own_answer(client: Client, stories: dict[str, Story])
     # The same query in another order is the same answer.
     one = client.get("/api/v1/stories?kind=curated&limit=5").content
     assert client.get("/api/v1/stories?limit=5&kind=curated").content == one
+
+
+def test_a_made_up_parameter_is_the_same_answer_and_is_not_carried_on(
+    client: Client, section: Any
+) -> None:
+    for n in range(3):
+        story_publish(
+            actor=None,
+            story=story_create(
+                actor=None, channel=section.channel, section=section, headline=f"Story {n}"
+            ),
+        )
+    plain = client.get("/api/v1/stories?limit=2")
+    with CaptureQueriesContext(connection) as queries:
+        padded = client.get("/api/v1/stories?limit=2&utm_source=x")
+    assert padded.content == plain.content  # kept: one entry for both
+    assert len(queries) == 0  # the generation is in the cache, not the database
+    assert "utm_source" not in padded.json()["next"]
