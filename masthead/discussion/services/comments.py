@@ -22,6 +22,7 @@ from ..models import COMMENT_EDIT_WINDOW, COMMENT_MAX_LENGTH, Comment
 from ..permissions import CommentPolicy
 from .common import (
     announce,
+    check_story_open,
     comment_locked,
     counted,
     engagement_changed,
@@ -292,6 +293,7 @@ def comment_edit(*, actor: User, comment: Comment, body: str) -> Comment:
     )
     with transaction.atomic():
         comment = comment_locked(comment)
+        check_story_open(comment)
         check_can_edit(actor, comment)  # again, on the row as it is now
         moderation.check_can_write(actor, channel_id, fresh=True)  # and a ban given meanwhile
         was_counted = counted(comment)

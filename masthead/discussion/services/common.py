@@ -5,8 +5,10 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.core.exceptions import PermissionDenied
 from django.db import transaction
 from django.db.models import F
+from django.utils.translation import gettext as _
 
 from masthead.core import pagecache
 from masthead.stories import ranking
@@ -40,6 +42,14 @@ def comment_locked(comment: Comment | int) -> Comment:
         .select_related("story__channel", "story__section")
         .get(pk=pk)
     )
+
+
+def check_story_open(comment: Comment) -> None:
+    """A comment's story that readers cannot see (withdrawn, back to draft) takes no more
+    reactions, reports or edits to its comments: checked on the locked row, so a withdrawal
+    committed a moment ago counts. Deleting one's own comment stays possible."""
+    if not comment.story.is_live():
+        raise PermissionDenied(_("This story is no longer published: its discussion is closed."))
 
 
 def counted(comment: Comment) -> bool:

@@ -23,6 +23,7 @@ from ..models import Comment, CommentReport
 from ..permissions import CommentPolicy
 from .common import (
     announce,
+    check_story_open,
     comment_locked,
     counted,
     engagement_changed,
@@ -265,6 +266,7 @@ def comment_report(*, actor: User, comment: Comment, reason: str, note: str = ""
     if reason == CommentReport.Reason.OTHER and not note:
         raise ValidationError({"note": _("Say what is wrong with this comment.")}, code="note")
     comment = comment_locked(comment)  # concurrent reports of one comment count one by one
+    check_story_open(comment)
     if comment.author_id == actor.pk:
         raise ValidationError(_("You cannot report your own comment."), code="own")
     if not CommentPolicy.for_viewer(actor, comment.story.channel_id).can_report(comment):

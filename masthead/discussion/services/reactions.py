@@ -12,7 +12,7 @@ from masthead.moderation import services as moderation
 
 from ..models import Comment, Reaction
 from ..selectors import reacted_key
-from .common import comment_locked, counted, engagement_changed, story_changed
+from .common import check_story_open, comment_locked, counted, engagement_changed, story_changed
 
 
 def reaction_set(*, actor: User, comment: Comment, reacted: bool) -> tuple[bool, int]:
@@ -36,6 +36,7 @@ def _react(actor: User, comment: Comment, wanted: bool | None) -> tuple[bool, in
     if not actor.is_authenticated or not actor.is_active:
         raise PermissionDenied(_("Log in to react."))
     comment = comment_locked(comment)
+    check_story_open(comment)
     if comment.author_id == actor.pk:
         raise ValidationError(_("You cannot react to your own comment."), code="own")
     if not counted(comment):
