@@ -8,8 +8,11 @@ from django.shortcuts import get_object_or_404
 from masthead.stories.models import Story
 
 from .models import Comment, CommentReport
+from .permissions import CommentPolicy
 
 PROFILE_COMMENTS_COUNT = 20
+# Held for review, or by a shadow-banned member: known to their author and moderators only.
+PRIVATE_STATUSES = (Comment.Status.PENDING, Comment.Status.SHADOW)
 DISPLAY_FIELDS = (
     "id",
     "story_id",
@@ -50,6 +53,34 @@ def comment_list_for_story(*, story: Story) -> list[Comment]:
         parent = by_id.get(comment.parent_id) if comment.parent_id else None
         comment.reply_to = parent if parent is not None and parent.position > 1 else None  # type: ignore[attr-defined]
     return comments
+
+
+def comment_page_for_story(
+    *,
+    story: Story,
+    policy: CommentPolicy,
+    after: tuple[int, int] | None,
+    limit: int,
+) -> tuple[list[Comment], dict[int, Comment], bool]:
+    """Up to ``limit`` of the story's comments after number ``after`` (thread, position), in
+    number order, as ``policy``'s viewer may know of them: a comment held for review or by a
+    shadow-banned member only to its author and to moderators (as the story page shows them);
+    the comments they answer by id (thread and position: their numbers); and whether more
+    follow. Paged in the database, so a page costs its own rows, not the whole discussion."""
+    rows = _for_display(Comment.objects.filter(story=story))
+    if not policy.is_moderator:
+        known = ~Q(status__in=PRIVATE_STATUSES)
+        if policy.viewer_id is not None:
+            known |= Q(author_id=policy.viewer_id)
+        rows = rows.filter(known)
+    if after is not None:
+        thread, position = after
+        rows = rows.filter(Q(thread__gt=thread) | Q(thread=thread, position__gt=position))
+    found = list(rows.order_by("thread", "position")[: limit + 1])
+    page, more = found[:limit], len(found) > limit
+    answered = {c.parent_id for c in page if c.parent_id}
+    parents = Comment.objects.only("pk", "thread", "position").in_bulk(answered)
+    return page, parents, more
 
 
 def _for_display(comments: QuerySet[Comment]) -> QuerySet[Comment]:

@@ -38,7 +38,6 @@ from .common import READ_ERRORS, WRITE_ERRORS, next_link
 from .stories import GONE, story_or_404
 
 router = Router(tags=["comments"])
-PRIVATE = {Comment.Status.PENDING, Comment.Status.SHADOW}  # their author's and moderators'
 
 
 class CommentPage(Schema):
@@ -49,7 +48,8 @@ class CommentPage(Schema):
 def may_see(comment: Comment, policy: CommentPolicy) -> bool:
     """Whether the comment is in the viewer's thread at all, as on the story page: held and
     shadow comments reach their author and moderators only (discussion/rendering.py)."""
-    return policy.is_moderator or comment.status not in PRIVATE or policy.is_author(comment)
+    private = comment.status in selectors.PRIVATE_STATUSES
+    return policy.is_moderator or not private or policy.is_author(comment)
 
 
 @router.get(
@@ -69,15 +69,15 @@ def comment_list(
             return made
     story = story_or_404(public_id)
     policy = CommentPolicy.for_viewer(viewer(request), story.channel_id)
-    everyone = selectors.comment_list_for_story(story=story)
-    by_id = {c.pk: c for c in everyone}
-    shown = [c for c in everyone if may_see(c, policy)]
+    after = None
     if page.cursor is not None:
         thread, position = cursors.decode(page.cursor, types=(int, int))
-        shown = [c for c in shown if (c.thread, c.position) > (thread, position)]
-    batch = shown[: page.limit]
+        after = (thread, position)
+    batch, parents, more = selectors.comment_page_for_story(
+        story=story, policy=policy, after=after, limit=page.limit
+    )
     following = None
-    if len(shown) > page.limit:
+    if more:
         following = next_link(
             request, page, cursor=cursors.encode(batch[-1].thread, batch[-1].position)
         )
@@ -87,7 +87,7 @@ def comment_list(
             c,
             story=story,
             policy=policy,
-            parent=by_id.get(c.parent_id) if c.parent_id else None,
+            parent=parents.get(c.parent_id) if c.parent_id else None,
         )
         for c in batch
     ]
