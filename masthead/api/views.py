@@ -36,9 +36,11 @@ def _tokens_page(
         {"tokens": selectors.access_tokens_of(member), "form": form, "secret": secret},
         status=status,
     )
-    # The page may hold a secret shown once: kept by no cache, sent to no other site.
+    # The page may hold a secret shown once: kept by no cache.
     response["Cache-Control"] = "private, no-store"
-    response["Referrer-Policy"] = "no-referrer"
+    # The site's Referrer-Policy (same-origin) stays: the page's address holds no secret, and
+    # under "no-referrer" Chromium posts the page's own forms with "Origin: null", which the
+    # CSRF check refuses (the buttons answered 403).
     return response
 
 
