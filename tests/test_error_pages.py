@@ -87,3 +87,14 @@ def test_error_pages_render_while_the_database_is_down(
     assert_a_page(front, 500, "Something went wrong")
     assert_a_page(missing, 404, "Page not found")
     assert client.get("/").status_code == 200  # and back
+
+
+def test_a_form_the_csrf_check_refuses_gets_the_sites_page(db: Any, member: Any) -> None:
+    # Django's own page carries an inline style the site's CSP refuses, and says nothing a
+    # reader can act on.
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(member)
+    response = client.post("/accounts/feeds/create", {})
+    assert_a_page(response, 403, "Please try again")
+    page = response.content.decode()
+    assert "nothing was saved" in page and "style=" not in page and "<style" not in page

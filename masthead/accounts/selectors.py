@@ -20,8 +20,8 @@ def profile_get_by_handle(handle: str) -> Profile:
         raise NotFound(
             _("No such member"),
             _(
-                "No member is called @%(handle)s. They may have changed their handle or closed "
-                "their account."
+                "No member is called @%(handle)s. The handle may be mistyped, or the member "
+                "may have closed their account."
             )
             % {"handle": handle},
         )

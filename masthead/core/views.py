@@ -102,6 +102,19 @@ def forbidden(request: HttpRequest, exception: Exception | None = None) -> HttpR
     )
 
 
+def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
+    """A form refused by the CSRF check (settings.CSRF_FAILURE_VIEW): the site's page, which
+    says what to do, instead of Django's, whose inline style the site's CSP refuses."""
+    logger.warning("CSRF refused %s %s: %s", request.method, request.path, reason)
+    message = _(
+        "This form had expired or came from another page. Go back, reload the page and send "
+        "it again: nothing was saved."
+    )
+    return error_page(
+        request, "core/error.html", {"title": _("Please try again"), "message": message}, status=403
+    )
+
+
 def bad_request(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
     return error_page(
         request,

@@ -176,6 +176,9 @@ def serve_with_worker(host: str, port: int, env: dict[str, str]) -> None:
         raise SystemExit(0)
 
     signal.signal(signal.SIGTERM, stop)
+    # A shell that starts the demo in the background (`make demo &`) leaves SIGINT ignored,
+    # and Python then never turns it into KeyboardInterrupt: `kill -INT` must stop it too.
+    signal.signal(signal.SIGINT, signal.default_int_handler)
     try:
         server.wait()
     except KeyboardInterrupt:
