@@ -174,6 +174,19 @@ def test_a_refused_comment_breaks_no_content_security_policy(
         }"""
     )
     assert opacity == ["0", "1"]
+    # And a comment posted: htmx swaps the fresh form in and settles it without copying a
+    # style attribute (its default would, and the CSP refuses it).
+    page.get_by_label("Join the discussion").fill("A comment that is posted.")
+    # The member dragged the box's corner: the browser sets its size in its style attribute.
+    page.evaluate("document.querySelector('#comment-form textarea').style.height = '12em'")
+    page.evaluate("window.violations = []")
+    with page.expect_response(lambda response: response.request.method == "POST") as answer:
+        page.get_by_role("button", name="Post comment").click()
+    assert answer.value.ok
+    expect(page.locator("#threads")).to_contain_text("A comment that is posted.")
+    page.wait_for_timeout(200)  # past htmx's settle delay
+    assert page.evaluate("window.violations") == []
+    assert page.evaluate("document.querySelectorAll('#comment-form [style]').length") == 0
     context.close()
 
 

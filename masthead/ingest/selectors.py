@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.db.models import Count, QuerySet
+from django.db.models.functions import Coalesce
 from django.http import Http404
 
 from masthead.channels.models import Channel
@@ -13,11 +14,14 @@ QUEUE_PAGE = 50
 
 
 def queue(*, channel: Channel, status: str = Candidate.Status.PENDING) -> QuerySet[Candidate]:
-    """A channel's candidates, newest first, with what the queue shows of each."""
+    """A channel's candidates, newest first by the time the queue shows of each: the item's
+    publication, or its arrival when the publisher gave none (a feed's poll brings a day's
+    items at once, so arrival alone is not their order)."""
+    shown = Coalesce("item__published_at", "created_at")
     return (
         Candidate.objects.filter(channel=channel, status=status)
         .select_related("item", "feed", "submitted_by__profile")
-        .order_by("-created_at", "-pk")
+        .order_by(shown.desc(), "-pk")
     )
 
 
