@@ -13,6 +13,7 @@ from typing import Any
 from django.contrib.auth.models import AnonymousUser
 from django.http import HttpRequest
 from django.utils import timezone
+from django.utils.crypto import constant_time_compare
 from django.utils.translation import gettext as _
 from ninja.errors import AuthenticationError
 from ninja.security import APIKeyCookie, HttpBearer
@@ -35,6 +36,10 @@ def _member_for(secret: str, scope: str) -> User:
     member = token.member if token is not None else None
     if token is None or member is None or not member.is_active or member.is_login_banned():
         raise AuthenticationError(401, _("This token is not valid, or it was revoked."))
+    if not constant_time_compare(token.password_mark, member.get_session_auth_hash()):
+        raise AuthenticationError(
+            401, _("This token ended when the account's password changed: make a new one.")
+        )
     if not token.allows(scope):
         raise Problem(403, _("This token may only read: make one with the write scope."))
     now = timezone.now()

@@ -44,6 +44,9 @@ class AccessToken(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
     last_used_at = models.DateTimeField(null=True, blank=True, editable=False)
     revoked_at = models.DateTimeField(null=True, blank=True, editable=False)
+    # The member's session hash when it was made (Django's, from the password hash): a
+    # password changed or reset since ends the token, as it ends every session.
+    password_mark = models.CharField(max_length=128, blank=True, editable=False)
 
     class Meta:
         ordering = ("-created_at", "-id")

@@ -46,6 +46,7 @@ def access_token_create(
         scope=scope,
         prefix=secret[: len(SECRET_PREFIX) + LOOKUP_LENGTH],
         digest=digest_of(secret),
+        password_mark=member.get_session_auth_hash(),
     )
     token.full_clean()
     token.save()

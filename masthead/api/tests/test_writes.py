@@ -387,3 +387,16 @@ def test_reaction_rate_limit(story: Story, member: Any, other_member: Any, setti
     limited = api.call("delete", f"/api/v1/comments/{comment.pk}/reaction")
     assert limited.status_code == 429 and limited["Retry-After"]
     assert Reaction.objects.count() == 1
+
+
+def test_a_password_changed_ends_the_members_tokens(story: Story, member: Any) -> None:
+    # As it ends their sessions: a token made from a stolen session outlives no reset.
+    api = as_member(member)
+    assert api.call("post", comments_url(story), {"body": "Before."}).status_code == 201
+    member.set_password("a-brand-new-pass-phrase")
+    member.save(update_fields=["password"])
+    refused = api.call("post", comments_url(story), {"body": "After."})
+    assert refused.status_code == 401 and "password changed" in refused.json()["detail"]
+    assert api.call("get", comments_url(story)).status_code == 401  # reads too: it is ended
+    fresh = as_member(member)  # a token made after the change works
+    assert fresh.call("post", comments_url(story), {"body": "Again."}).status_code == 201
