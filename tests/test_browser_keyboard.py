@@ -1,6 +1,7 @@
 """The keyboard in Debian's Chromium: the skip link moves the focus to the content (the next
-Tab goes on from there, not from the header), and Escape closes a form opened in a comment's
-slot as its Cancel link does, asking first when words were typed."""
+Tab goes on from there, not from the header), Escape closes a form opened in a comment's
+slot as its Cancel link does, asking first when words were typed, and the comment box counts
+the characters left as the member types."""
 
 from __future__ import annotations
 
@@ -54,4 +55,24 @@ def test_escape_closes_a_reply_form_and_keeps_typed_words_unless_told(
     page.once("dialog", lambda dialog: dialog.accept())  # Yes
     page.keyboard.press("Escape")
     expect(slot.locator("form")).to_have_count(0)
+    context.close()
+
+
+def test_the_comment_box_counts_the_characters_left(
+    browser: Browser, live_server: Any, story: Story, member: Any
+) -> None:
+    context = logged_in(browser, live_server, member)
+    page = context.new_page()
+    page.goto(live_server.url + story.get_absolute_url())
+    form = page.locator("#comment-form")
+    expect(form.locator(".help")).to_contain_text("Up to 5,000 characters.")
+    counter = form.locator(".char-count")
+    expect(counter).to_have_text("5,000 characters left")
+    box = page.get_by_label("Join the discussion")
+    box.fill("é" * 4990)  # counted as the server counts: characters, not bytes
+    expect(counter).to_have_text("10 characters left")
+    box.fill("🙂" * 5012)  # one character each, two UTF-16 units
+    expect(counter).to_have_text("12 characters over the limit")
+    assert "char-count--over" in (counter.get_attribute("class") or "")
+    assert counter.get_attribute("aria-live") == "polite"  # near the limit, it is read out
     context.close()

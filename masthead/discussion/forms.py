@@ -6,7 +6,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from .models import CommentReport
+from .models import COMMENT_MAX_LENGTH, CommentReport
 
 
 def new_client_token() -> str:
@@ -14,6 +14,7 @@ def new_client_token() -> str:
 
 
 class CommentForm(forms.Form):
+    max_length = COMMENT_MAX_LENGTH  # what the comment box's counter counts down from
     body = forms.CharField(
         label=_("Your comment"),
         # No maxlength: a browser would cut a long paste silently. The service refuses an

@@ -44,6 +44,28 @@
     if (comment) comment.focus();
   });
 
+  // A comment box's counter: characters left, or over the limit (the server refuses an
+  // overlong comment and keeps the text; this says so before posting). Screen readers hear it
+  // only near the limit.
+  function count(box) {
+    var counter = box.form && box.form.querySelector("[data-count-for='" + box.id + "']");
+    if (!counter) return;
+    // Characters as the server counts them (code points, not UTF-16 units).
+    var left = Number(box.getAttribute("data-max-length")) - Array.from(box.value.trim()).length;
+    var template = counter.getAttribute(left < 0 ? "data-over" : "data-left");
+    counter.textContent = template.replace("%(count)s", Math.abs(left).toLocaleString("en"));
+    counter.classList.toggle("char-count--over", left < 0);
+    if (left <= 250) counter.setAttribute("aria-live", "polite");
+  }
+  document.addEventListener("input", function (event) {
+    if (event.target.matches && event.target.matches("textarea[data-max-length]")) count(event.target);
+  });
+  function countAll(root) {
+    root.querySelectorAll("textarea[data-max-length]").forEach(count);
+  }
+  document.addEventListener("DOMContentLoaded", function () { countAll(document); });
+  document.addEventListener("htmx:afterSettle", function (event) { countAll(event.detail.elt); });
+
   // "Select all" in a queue ticks every checkbox of the form's list.
   document.addEventListener("change", function (event) {
     var box = event.target.closest("input[data-select-all]");
