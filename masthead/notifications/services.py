@@ -157,6 +157,13 @@ def inbox(user: User, *, limit: int = 50) -> list[Notification]:
     )
 
 
-def mark_read(user: User) -> None:
-    Notification.objects.filter(recipient=user, read_at__isnull=True).update(read_at=timezone.now())
+def mark_read(user: User, *, up_to: int | None = None) -> int:
+    """Mark the member's notifications read: all of them, or those up to id ``up_to`` (the
+    newest the inbox showed, so one that arrived after the page was rendered stays new).
+    One UPDATE of unread rows: marking twice, from two tabs, marks once. Returns how many."""
+    unread = Notification.objects.filter(recipient=user, read_at__isnull=True)
+    if up_to is not None:
+        unread = unread.filter(pk__lte=up_to)
+    marked = unread.update(read_at=timezone.now())
     cache.delete(_unread_key(user.pk))
+    return marked

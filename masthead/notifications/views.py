@@ -11,6 +11,7 @@ from django.views.decorators.http import require_http_methods
 
 from masthead.accounts.auth import member_of
 from masthead.core import ratelimit
+from masthead.core.numbers import whole_number
 from masthead.core.ratelimit import limited
 
 from . import mail, services
@@ -25,11 +26,11 @@ def _private(response: HttpResponse) -> HttpResponse:
 
 @login_required
 def inbox(request: HttpRequest) -> HttpResponse:
-    """The member's notifications, newest first; seeing them marks them read."""
+    """The member's notifications, newest first, the unread ones marked New. Looking writes
+    nothing (a GET never does): "Mark all read" does, for what the page showed."""
     member = member_of(request)
     notifications = services.inbox(member)
     unread = {n.pk for n in notifications if n.read_at is None}
-    services.mark_read(member)
     return _private(
         render(
             request,
@@ -37,6 +38,19 @@ def inbox(request: HttpRequest) -> HttpResponse:
             {"notifications": notifications, "unread": unread},
         )
     )
+
+
+@login_required
+@limited("profile")
+@require_http_methods(["POST"])
+def inbox_read(request: HttpRequest) -> HttpResponse:
+    """Mark read what the inbox showed: up to its newest notification (``up_to``)."""
+    member = member_of(request)
+    up_to = whole_number(request.POST.get("up_to"), 0)
+    if up_to > 0:
+        services.mark_read(member, up_to=up_to)
+        messages.success(request, _("Your inbox is read."))
+    return redirect("notifications:inbox")
 
 
 @login_required

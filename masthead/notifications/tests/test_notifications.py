@@ -45,7 +45,7 @@ def test_a_reply_arrives_once_in_the_inbox_and_once_by_email(
     assert "Inbox" in page and "(1" in page
     inbox = member_client.get(reverse("notifications:inbox")).content.decode()
     assert "A thoughtful reply" in inbox and "New" in inbox
-    assert services.unread_count(member) == 0
+    assert services.unread_count(member) == 1  # looking marks nothing read
 
 
 def test_mentions_and_no_self_notification(
@@ -99,3 +99,31 @@ def test_only_replies_and_mentions_queue_a_task(
         discussion.comment_create(actor=member, story=story, body="Re", parent=opening)
         discussion.comment_create(actor=member, story=story, body="Ask @someone here")
     assert DBTaskResult.objects.count() == 2
+
+
+def test_mark_all_read_marks_what_the_inbox_showed_and_nothing_newer(
+    story: Any, member: Any, other_member: Any, member_client: Client
+) -> None:
+    opening, _ = discussion.comment_create(actor=member, story=story, body="Opening")
+    for n in range(2):
+        reply, _ = discussion.comment_create(
+            actor=other_member, story=story, body=f"Reply {n}", parent=opening
+        )
+        services.notify_for_comment(reply.pk)
+    page = member_client.get(reverse("notifications:inbox")).content.decode()
+    assert "Mark all 2 new read" in page and services.unread_count(member) == 2
+    shown = max(Notification.objects.filter(recipient=member).values_list("pk", flat=True))
+    # A reply arrives after the page was rendered: marking what was shown leaves it new.
+    late, _ = discussion.comment_create(
+        actor=other_member, story=story, body="Late reply", parent=opening
+    )
+    services.notify_for_comment(late.pk)
+    answer = member_client.post(reverse("notifications:read"), {"up_to": shown})
+    assert answer.status_code == 302 and services.unread_count(member) == 1
+    # Again from a stale tab: nothing more is marked, nothing fails.
+    assert services.mark_read(member, up_to=shown) == 0
+    assert services.unread_count(member) == 1
+    unread = Notification.objects.get(recipient=member, read_at__isnull=True)
+    assert unread.comment_id == late.pk
+    # A GET of the read address writes nothing.
+    assert member_client.get(reverse("notifications:read")).status_code == 405
