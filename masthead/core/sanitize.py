@@ -23,6 +23,7 @@ from urllib.parse import urljoin
 
 import nh3
 from markdown_it import MarkdownIt
+from markdown_it.token import Token
 from markupsafe import Markup
 
 URL_SCHEMES = {"http", "https", "mailto"}
@@ -178,6 +179,47 @@ def story_body_from_input(text: str) -> str:
     return clean_story_html(html)
 
 
+# "@handle" in a comment: a member's handle (3 to 30 letters, digits, underscores), not the
+# middle of an e-mail address or of another word. Notifications find mentions with it too.
+MENTION = re.compile(r"(?<![\w@])@([A-Za-z0-9_]{3,30})\b")
+
+
+def _text_token(state: Any, content: str) -> Token:
+    token = Token("text", "", 0)
+    token.content = content
+    return token
+
+
+def _link_mentions(state: Any) -> None:
+    """A markdown-it core rule: each @handle in a comment's text links to the profile page
+    (``/@handle``), except inside a link or code, which are not text tokens of their own."""
+    for block in state.tokens:
+        if block.type != "inline" or not block.children:
+            continue
+        children: list[Token] = []
+        in_link = 0
+        for token in block.children:
+            in_link += {"link_open": 1, "link_close": -1}.get(token.type, 0)
+            if token.type != "text" or in_link or "@" not in token.content:
+                children.append(token)
+                continue
+            text, at = token.content, 0
+            for match in MENTION.finditer(text):
+                if match.start() > at:
+                    children.append(_text_token(state, text[at : match.start()]))
+                opening = Token("link_open", "a", 1)
+                opening.attrs = {"href": "/@" + match.group(1)}
+                children += [
+                    opening,
+                    _text_token(state, match.group(0)),
+                    Token("link_close", "a", -1),
+                ]
+                at = match.end()
+            if at < len(text):
+                children.append(_text_token(state, text[at:]))
+        block.children = children
+
+
 @cache
 def _comment_markdown() -> MarkdownIt:
     # The subset: paragraphs, emphasis, links (also bare URLs), inline code and code blocks,
@@ -188,6 +230,7 @@ def _comment_markdown() -> MarkdownIt:
         ["image", "heading", "lheading", "hr", "html_block", "html_inline", "table"],
         ignoreInvalid=True,
     )
+    md.core.ruler.push("mentions", _link_mentions)  # after linkify: its links are not text
     return md
 
 

@@ -6,20 +6,18 @@ daily digest (``mail``). Nothing is delivered twice for one event."""
 
 from __future__ import annotations
 
-import re
-
 from django.core.cache import cache
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from masthead.accounts.models import Profile, User
+from masthead.core.sanitize import MENTION
 from masthead.discussion.models import Comment
 from masthead.discussion.signals import MODERATED
 
 from . import mail
 from .models import Delivery, Notification, Preferences
 
-MENTION = re.compile(r"(?<![\w@])@([A-Za-z0-9_]{3,30})\b")
 MAX_MENTIONS = 10  # a comment naming more is a roll call, not a conversation
 
 
