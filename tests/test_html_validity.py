@@ -68,6 +68,7 @@ def test_pages_have_no_html_errors(
         "inbox": (as_member, reverse("notifications:inbox")),
         "notification-settings": (as_member, reverse("notifications:settings")),
         "feeds-settings": (as_member, reverse("feeds:settings")),
+        "following": (as_member, reverse("channels:following")),
         "unsubscribe": (reader, unsubscribe),
         "desk": (as_curator, reverse("stories:desk", kwargs={"channel": channel.slug})),
         "write": (as_curator, reverse("stories:new", kwargs={"channel": channel.slug})),

@@ -87,6 +87,19 @@ def team_remove(request: HttpRequest, channel: str, pk: int) -> HttpResponseBase
 
 
 @login_required
+def following(request: HttpRequest) -> HttpResponseBase:
+    """The channels a member follows, to unfollow, and the others, to follow: each button
+    the one a channel's page has (it answers in place with htmx, or comes back here)."""
+    member = member_of(request)
+    followed = selectors.channels_followed(member)
+    ids = {channel.pk for channel in followed}
+    others = [channel for channel in selectors.channel_list() if channel.pk not in ids]
+    response = render(request, "channels/following.html", {"followed": followed, "others": others})
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+@login_required
 @require_POST
 @ratelimit.limited("follow")
 def follow(request: HttpRequest, channel: str) -> HttpResponseBase:
@@ -101,4 +114,6 @@ def follow(request: HttpRequest, channel: str) -> HttpResponseBase:
         (_("You follow %(channel)s.") if following else _("You no longer follow %(channel)s."))
         % {"channel": found.name},
     )
+    if request.POST.get("back") == "following":  # the button was on the list of follows
+        return redirect("channels:following")
     return redirect(found.get_absolute_url())
