@@ -19,6 +19,7 @@ from .api import api, conditional
 from .problems import problem_response
 
 UNSUPPORTED = 415
+METHOD_NOT_ALLOWED = 405
 BODY_METHODS = {"POST", "PUT", "PATCH", "DELETE"}
 
 
@@ -39,6 +40,14 @@ def guarded(view: Callable[..., HttpResponseBase]) -> Callable[..., HttpResponse
                     UNSUPPORTED, _("Send the body as JSON, with Content-Type: application/json.")
                 )
         response = view(request, *args, **kwargs)
+        if response.status_code == METHOD_NOT_ALLOWED and "Allow" in response:
+            # Ninja's own answer is an HTML page: the API's is a problem, with the methods.
+            allowed = response["Allow"]
+            return problem_response(
+                METHOD_NOT_ALLOWED,
+                _("This address takes %(methods)s.") % {"methods": allowed},
+                headers={"Allow": allowed},
+            )
         representations.keep(request, response)
         return conditional(request, response)
 

@@ -369,3 +369,11 @@ def test_lists_cost_the_same_whatever_their_length(
     assert len(items) == 30
     with django_assert_max_num_queries(2):
         assert len(get(client, "/api/v1/channels").json()["items"]) == 1
+
+
+def test_a_method_an_address_does_not_take_is_a_problem_naming_those_it_does(
+    client: Client, db: Any
+) -> None:
+    response = client.put("/api/v1/channels", data="{}", content_type="application/json")
+    assert response.status_code == 405 and response["Content-Type"] == PROBLEM
+    assert "GET" in response["Allow"] and "GET" in response.json()["detail"]
