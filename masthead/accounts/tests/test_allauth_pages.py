@@ -169,3 +169,25 @@ def test_signing_up_again_with_a_known_address_names_the_site(client: Client, me
     assert len(mail.outbox) == 1
     assert mail.outbox[0].subject == f"[{SITE}] You already have an account on {SITE}"
     assert "http://testserver/accounts/password/reset/" in mail.outbox[0].body
+
+
+def test_a_refused_sign_up_keeps_where_the_newcomer_was_going(client: Client) -> None:
+    # They came from a story's "sign up to join the discussion": a mistyped password must
+    # not lose the way back.
+    url = reverse("account_signup") + "?next=/globallead/"
+    first = BeautifulSoup(client.get(url).content, "html.parser")
+    assert first.find("input", {"name": "next"})["value"] == "/globallead/"
+    refused = client.post(
+        url,
+        {
+            "email": "newbie@example.org",
+            "password1": "a-long-pass-phrase",
+            "password2": "another-pass-phrase",
+            "handle": "newbie",
+            "display_name": "New Bie",
+            "next": "/globallead/",
+        },
+    )
+    assert refused.status_code in (200, 422)
+    again = BeautifulSoup(refused.content, "html.parser")
+    assert again.find("input", {"name": "next"})["value"] == "/globallead/"
