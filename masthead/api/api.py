@@ -10,8 +10,9 @@ from ninja import NinjaAPI
 from ninja.openapi.schema import OpenAPISchema
 from ninja.operation import Operation
 
+from masthead.core.pagecache import etag_for
+
 from . import problems
-from .etags import etag_of
 from .routers import channels, comments, profiles, search, stories
 
 DESCRIPTION = """Masthead's public API: channels, stories, comments, profiles and search to
@@ -61,7 +62,7 @@ def conditional(request: HttpRequest, response: HttpResponseBase) -> HttpRespons
     response.headers.setdefault("Cache-Control", "private, no-cache")
     if not isinstance(response, HttpResponse):
         return response
-    etag = response.get("ETag") or etag_of(response.content)  # kept answers carry theirs
+    etag = response.get("ETag") or etag_for(response.content)  # kept answers carry theirs
     response["ETag"] = etag
     conditional_response = get_conditional_response(request, etag=etag, response=response)
     return conditional_response or response

@@ -97,8 +97,12 @@ def viewer(request: HttpRequest) -> User | AnonymousUser:
     """The reader of a read: the token's member, the session's, or anonymous. A token that is
     sent must be valid (401 otherwise): a script should learn its token stopped working."""
     if request.headers.get("Authorization"):
-        member: User = TokenAuth("read")(request)
-        return member
+        # Once a request: the kept-answer check and the operation both ask (one token lookup).
+        found: User | None = getattr(request, "_masthead_token_member", None)
+        if found is None:
+            found = TokenAuth("read")(request)
+            request._masthead_token_member = found  # type: ignore[attr-defined]
+        return found
     user = getattr(request, "user", None)
     if isinstance(user, User) and user.is_active:
         return user

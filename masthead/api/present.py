@@ -105,13 +105,11 @@ def number(comment: Comment) -> str:
 
 
 def status_for(comment: Comment, policy: CommentPolicy) -> str:
-    """The status the viewer may know: a shadow-banned author's comment looks visible to
-    them (it does on the site), and "deleted" for a tombstone."""
+    """The status the viewer may know (CommentPolicy.status_shown, as on the site), and
+    "deleted" for a tombstone."""
     if comment.is_deleted:
         return "deleted"
-    if comment.status == Comment.Status.SHADOW and not policy.is_moderator:
-        return "visible"
-    return str(comment.status)
+    return policy.status_shown(comment)
 
 
 def comment(

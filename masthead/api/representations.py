@@ -29,10 +29,9 @@ from django.utils.translation import get_language
 from ninja import Schema
 
 from masthead.core.localcache import LocalCache
-from masthead.core.pagecache import LISTING_SECONDS, generation_of
+from masthead.core.pagecache import LISTING_SECONDS, etag_for, generation_of
 
 from .auth import viewer
-from .etags import etag_of
 
 KEY_PREFIX = "api:v1:repr3:"  # with the ETag kept beside the bytes
 COMMENTS_SECONDS = 600  # display names: pages/member_page.py PAGE_SECONDS
@@ -97,6 +96,6 @@ def keep(request: HttpRequest, response: HttpResponseBase) -> None:
         return
     key, seconds = noted
     expires = time.time() + seconds
-    value: Any = (response["Content-Type"], response.content, etag_of(response.content), expires)
+    value: Any = (response["Content-Type"], response.content, etag_for(response.content), expires)
     cache.set(key, value, seconds)
     _local.set(key, value, seconds)

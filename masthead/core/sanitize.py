@@ -184,7 +184,7 @@ def story_body_from_input(text: str) -> str:
 MENTION = re.compile(r"(?<![\w@])@([A-Za-z0-9_]{3,30})\b")
 
 
-def _text_token(state: Any, content: str) -> Token:
+def _text_token(content: str) -> Token:
     token = Token("text", "", 0)
     token.content = content
     return token
@@ -206,17 +206,17 @@ def _link_mentions(state: Any) -> None:
             text, at = token.content, 0
             for match in MENTION.finditer(text):
                 if match.start() > at:
-                    children.append(_text_token(state, text[at : match.start()]))
+                    children.append(_text_token(text[at : match.start()]))
                 opening = Token("link_open", "a", 1)
                 opening.attrs = {"href": "/@" + match.group(1)}
                 children += [
                     opening,
-                    _text_token(state, match.group(0)),
+                    _text_token(match.group(0)),
                     Token("link_close", "a", -1),
                 ]
                 at = match.end()
             if at < len(text):
-                children.append(_text_token(state, text[at:]))
+                children.append(_text_token(text[at:]))
         block.children = children
 
 

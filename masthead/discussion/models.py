@@ -29,6 +29,9 @@ class Comment(models.Model):
         REMOVED = "removed", _("removed")
         SHADOW = "shadow", _("shadow")  # by a shadow-banned member: shown to them alone
 
+    # Held for review, or by a shadow-banned member: known to their author and moderators only.
+    PRIVATE_STATUSES = (Status.PENDING, Status.SHADOW)
+
     story = models.ForeignKey(Story, on_delete=models.CASCADE, related_name="comments")
     author = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="comments"

@@ -42,6 +42,19 @@ class CommentPolicy:
     def is_author(self, comment: Comment) -> bool:
         return self.viewer_id is not None and comment.author_id == self.viewer_id
 
+    def may_know(self, comment: Comment) -> bool:
+        """Whether the comment is in the viewer's discussion at all: one held for review or by
+        a shadow-banned member reaches its author and moderators only."""
+        private = comment.status in Comment.PRIVATE_STATUSES
+        return self.is_moderator or not private or self.is_author(comment)
+
+    def status_shown(self, comment: Comment) -> str:
+        """The status the viewer sees: a shadow-banned member's comment looks visible to
+        everyone but moderators (to its author above all)."""
+        if comment.status == Comment.Status.SHADOW and not self.is_moderator:
+            return str(Comment.Status.VISIBLE)
+        return str(comment.status)
+
     def within_edit_window(self, comment: Comment) -> bool:
         return self.now - comment.created_at <= COMMENT_EDIT_WINDOW
 

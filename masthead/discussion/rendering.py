@@ -174,8 +174,7 @@ def shared_section(story: Story, *, member: bool) -> Section:
             viewer_id=NOBODY if member else None, is_member=member, is_moderator=False
         )
         everyone = selectors.comment_list_for_story(story=story)
-        private = {Comment.Status.PENDING, Comment.Status.SHADOW}
-        shown = [c for c in everyone if c.status not in private]
+        shown = [c for c in everyone if c.status not in Comment.PRIVATE_STATUSES]
         items = _render(shown, story=story, policy=policy, csrf_input=CSRF_PLACEHOLDER)
         keys = _keys(shown)
         section = Section(

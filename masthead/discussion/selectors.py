@@ -11,8 +11,6 @@ from .models import Comment, CommentReport
 from .permissions import CommentPolicy
 
 PROFILE_COMMENTS_COUNT = 20
-# Held for review, or by a shadow-banned member: known to their author and moderators only.
-PRIVATE_STATUSES = (Comment.Status.PENDING, Comment.Status.SHADOW)
 DISPLAY_FIELDS = (
     "id",
     "story_id",
@@ -69,7 +67,7 @@ def comment_page_for_story(
     follow. Paged in the database, so a page costs its own rows, not the whole discussion."""
     rows = _for_display(Comment.objects.filter(story=story))
     if not policy.is_moderator:
-        known = ~Q(status__in=PRIVATE_STATUSES)
+        known = ~Q(status__in=Comment.PRIVATE_STATUSES)  # CommentPolicy.may_know, in SQL
         if policy.viewer_id is not None:
             known |= Q(author_id=policy.viewer_id)
         rows = rows.filter(known)

@@ -45,13 +45,6 @@ class CommentPage(Schema):
     cursor: str | None = Field(default=None, description="From the `next` link; opaque.")
 
 
-def may_see(comment: Comment, policy: CommentPolicy) -> bool:
-    """Whether the comment is in the viewer's thread at all, as on the story page: held and
-    shadow comments reach their author and moderators only (discussion/rendering.py)."""
-    private = comment.status in selectors.PRIVATE_STATUSES
-    return policy.is_moderator or not private or policy.is_author(comment)
-
-
 @router.get(
     "/stories/{public_id}/comments",
     response={200: CommentList, **READ_ERRORS, GONE: READ_ERRORS[404]},
@@ -105,7 +98,7 @@ def comment_or_404(pk: int, policy_for: Any) -> tuple[Comment, Story, CommentPol
     if found is None or not found.story.is_live():
         raise Problem(404, _("No such comment."))
     policy = CommentPolicy.for_viewer(policy_for, found.story.channel_id)
-    if not may_see(found, policy):
+    if not policy.may_know(found):
         raise Problem(404, _("No such comment."))
     return found, found.story, policy
 
